@@ -1,0 +1,21 @@
+#pragma once
+
+#include <string>
+
+#include "app/config.h"
+
+namespace smartdairy::app {
+
+// `smartdairy serve`: runs until SIGTERM/SIGINT; returns the process exit code.
+int serve(const ServeConfig& config);
+
+// `smartdairy migrate`: applies pending migrations and reports how many.
+int migrate(const std::string& data_dir);
+
+// `smartdairy user add|passwd|list`.
+int user_add(const std::string& data_dir, const std::string& username, const std::string& role,
+             bool password_stdin);
+int user_passwd(const std::string& data_dir, const std::string& username, bool password_stdin);
+int user_list(const std::string& data_dir);
+
+}  // namespace smartdairy::app

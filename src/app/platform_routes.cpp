@@ -1,0 +1,111 @@
+#include "app/platform_routes.h"
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
+#include <charconv>
+
+#include "core/clock.h"
+#include "events/outbox.h"
+#include "http/db_await.h"
+#include "http/error_response.h"
+
+namespace smartdairy::app {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+using http::Request;
+using http::Response;
+
+namespace {
+
+Result<int64_t> int_param(const Request& req, std::string_view name, int64_t def, int64_t min,
+                          int64_t max) {
+  auto v = req.query_param(name);
+  if (!v) return def;
+  int64_t out = 0;
+  auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
+  if (ec != std::errc() || p != v->data() + v->size() || out < min || out > max) {
+    Error e = Error::unprocessable("invalid_parameter",
+                                   "Query parameter '" + std::string(name) +
+                                       "' must be an integer from " + std::to_string(min) +
+                                       " to " + std::to_string(max) + ".");
+    e.details.emplace_back(name);
+    return e;
+  }
+  return out;
+}
+
+json::object event_json(const events::Event& ev) {
+  json::object o{{"seq", ev.seq},
+                 {"id", ev.id},
+                 {"type", ev.type},
+                 {"aggregate_type", ev.aggregate_type},
+                 {"aggregate_id", ev.aggregate_id},
+                 {"occurred_at", format_rfc3339(ev.occurred_at)},
+                 {"actor", ev.actor}};
+  boost::system::error_code ec;
+  json::value data = json::parse(ev.data, ec);
+  o["data"] = ec ? json::value(ev.data) : std::move(data);
+  return o;
+}
+
+asio::awaitable<Response> readyz(db::Database* db, Request& req) {
+  if (db->writer().failed()) {
+    co_return http::error_response(
+        Error::unavailable("writer_failed", "The writer stopped after a storage failure."), req);
+  }
+  auto job = [](db::Connection& c) {
+    return db::migrations_current(c, db::embedded_migrations());
+  };
+  auto current = co_await http::read(db->readers(), job);
+  if (!current.ok()) co_return http::error_response(current.error(), req);
+  if (!*current) {
+    co_return http::error_response(
+        Error::unavailable("migrations_pending", "Database migrations are not applied."), req);
+  }
+  co_return Response::json(200, json::object{{"status", "ready"}});
+}
+
+asio::awaitable<Response> list_events(db::Database* db, Request& req) {
+  auto after = int_param(req, "after", 0, 0, INT64_MAX);
+  if (!after.ok()) co_return http::error_response(after.error(), req);
+  auto limit = int_param(req, "limit", 100, 1, 1000);
+  if (!limit.ok()) co_return http::error_response(limit.error(), req);
+  int64_t a = *after;
+  int64_t l = *limit;
+  auto job = [a, l](db::Connection& c) { return events::read_after(c, a, l); };
+  auto evs = co_await http::read(db->readers(), job);
+  if (!evs.ok()) co_return http::error_response(evs.error(), req);
+  json::array items;
+  for (const auto& ev : *evs) items.emplace_back(event_json(ev));
+  json::value next = nullptr;
+  if (static_cast<int64_t>(evs->size()) == l) next = std::to_string(evs->back().seq);
+  co_return Response::json(200, json::object{{"items", std::move(items)}, {"next_cursor", next}});
+}
+
+asio::awaitable<Response> metrics_page(metrics::Registry* reg, Request&) {
+  Response r;
+  r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+  r.body = reg->render();
+  co_return r;
+}
+
+}  // namespace
+
+void register_platform_routes(http::Router& router, db::Database& db,
+                              metrics::Registry& registry) {
+  using http::Method;
+  router.add(Method::kGet, "/healthz", http::kPublic,
+             [](Request&) -> asio::awaitable<Response> {
+               co_return Response::json(200, json::object{{"status", "ok"}});
+             });
+  router.add(Method::kGet, "/readyz", http::kPublic,
+             [db = &db](Request& r) { return readyz(db, r); });
+  router.add(Method::kGet, "/metrics", http::kPublic,
+             [reg = &registry](Request& r) { return metrics_page(reg, r); });
+  router.add(Method::kGet, "/api/v1/events", {"events.read"},
+             [db = &db](Request& r) { return list_events(db, r); });
+}
+
+}  // namespace smartdairy::app

@@ -1,0 +1,158 @@
+#include <sys/stat.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <cstdlib>
+#include <thread>
+
+#include "app/commands.h"
+#include "app/platform_routes.h"
+#include "auth/auth_module.h"
+#include "auth/permissions.h"
+#include "core/clock.h"
+#include "core/log.h"
+#include "core/metrics.h"
+#include "db/database.h"
+#include "events/bus.h"
+#include "http/server.h"
+
+namespace smartdairy::app {
+
+namespace {
+constexpr int kExitStorageFailure = 70;
+
+void register_platform_metrics(metrics::Registry& reg, db::Database& db, events::Bus& bus) {
+  metrics::register_process_metrics(reg);
+  auto& batch = reg.histogram("smartdairy_writer_batch_size",
+                              "Commands committed together in one writer transaction.",
+                              metrics::size_buckets());
+  auto& commit = reg.histogram("smartdairy_writer_commit_duration_seconds",
+                               "Time from BEGIN to a durable COMMIT of one writer batch.",
+                               metrics::latency_buckets_seconds());
+  auto& commits = reg.counter("smartdairy_writer_commits_total", "Writer transactions committed.");
+  db.writer().set_batch_observer([&batch, &commit, &commits](size_t n, std::chrono::nanoseconds d) {
+    batch.observe(static_cast<double>(n));
+    commit.observe_seconds(d);
+    commits.inc();
+  });
+  reg.gauge_callback("smartdairy_writer_queue_depth", "Write commands waiting for the writer.",
+                     [w = &db.writer()] { return static_cast<double>(w->queue_depth()); });
+  reg.gauge_callback("smartdairy_writer_failed", "1 when the writer is in fail-stop.",
+                     [w = &db.writer()] { return w->failed() ? 1.0 : 0.0; });
+  reg.gauge_callback("smartdairy_events_published_seq",
+                     "Sequence number of the last event handed to the in-process bus.",
+                     [b = &bus] { return static_cast<double>(b->published_seq()); });
+  for (const auto& c : bus.consumers()) {
+    reg.gauge_callback(
+        "smartdairy_consumer_lag_events", "Events committed but not yet applied, per consumer.",
+        [b = &bus, cons = c.get()] {
+          return static_cast<double>(std::max<int64_t>(0, b->published_seq() - cons->offset()));
+        },
+        {{"consumer", c->name()}});
+  }
+  auto start = static_cast<double>(SystemClock::instance().now_micros()) / 1e6;
+  reg.gauge_callback("smartdairy_start_time_seconds",
+                     "Unix time at which this server started serving.", [start] { return start; });
+}
+}  // namespace
+
+int serve(const ServeConfig& config) {
+  auto t0 = std::chrono::steady_clock::now();
+  ::umask(077);
+  if (Status st = prepare_data_dir(config.data_dir); !st.ok()) {
+    log::critical(st.error().message);
+    return 1;
+  }
+  http::ServerOptions opts;
+  if (Status st = parse_listen(config.listen, opts); !st.ok()) {
+    log::critical(st.error().message);
+    return 2;
+  }
+  unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  opts.threads = config.threads > 0 ? config.threads : static_cast<int>(cores);
+  opts.behind_tls = config.behind_tls;
+  opts.access_log = config.access_log;
+  opts.header_timeout = std::chrono::milliseconds(config.header_timeout_ms);
+  opts.body_timeout = std::chrono::milliseconds(config.body_timeout_ms);
+  opts.idle_timeout = std::chrono::milliseconds(config.idle_timeout_ms);
+  opts.max_connections = config.max_connections;
+
+  db::DatabaseOptions dbo;
+  dbo.path = database_path(config.data_dir);
+  dbo.readers = config.readers;
+  auto db = db::Database::open(dbo, db::embedded_migrations());
+  if (!db.ok()) {
+    log::critical(db.error().message, {{"code", db.error().code}});
+    return 1;
+  }
+  if ((*db)->migrations_applied_now() > 0) {
+    log::info("applied migrations", {{"count", (*db)->migrations_applied_now()}});
+  }
+
+  metrics::Registry registry;
+  events::Bus bus((*db)->writer());
+  register_platform_metrics(registry, **db, bus);
+  {
+    auto conn = db::Connection::open(dbo.path, db::OpenMode::kReadOnly);
+    Status st = conn.ok() ? bus.start(**conn) : Status(conn.error());
+    if (!st.ok()) {
+      log::critical("cannot start the event bus", {{"error", st.error().message}});
+      return 1;
+    }
+  }
+  (*db)->writer().start();
+
+  auth::AuthOptions ao;
+  ao.secure_cookies = config.behind_tls;
+  ao.idle_timeout = std::chrono::seconds(config.session_idle_minutes * 60);
+  auth::AuthModule auth_module(ao, **db, SystemClock::instance());
+  const char* admin_pw = std::getenv("SMARTDAIRY_ADMIN_PASSWORD");
+  if (Status st = auth_module.bootstrap_admin(admin_pw != nullptr ? admin_pw : "");
+      !st.ok()) {
+    log::critical("cannot create the first admin", {{"error", st.error().message}});
+    return 1;
+  }
+
+  http::Router router(auth::is_known_permission);
+  register_platform_routes(router, **db, registry);
+  auth_module.register_routes(router);
+
+  http::Server server(opts, router, auth_module.authenticator(), registry);
+  auto port = server.listen();
+  if (!port.ok()) {
+    log::critical(port.error().message);
+    return 1;
+  }
+
+  std::atomic<int> exit_code{0};
+  (*db)->writer().set_on_fail_stop([&server, &exit_code](const Error&) {
+    exit_code.store(kExitStorageFailure);
+    server.shutdown();
+  });
+  boost::asio::signal_set signals(server.io(), SIGINT, SIGTERM);
+  signals.async_wait([&server](const boost::system::error_code& ec, int sig) {
+    if (ec) return;
+    log::info("signal received; draining", {{"signal", sig}});
+    server.shutdown();
+  });
+
+  auto ready_us =
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0)
+          .count();
+  log::info("listening", {{"address", opts.host},
+                          {"port", *port},
+                          {"data_dir", config.data_dir},
+                          {"io_threads", opts.threads},
+                          {"startup_us", ready_us}});
+  log::flush();
+  server.run();
+  signals.cancel();
+
+  // In-flight requests are done; commit what is queued and close the database.
+  (*db)->close();
+  log::info("stopped", {{"exit_code", exit_code.load()}});
+  log::flush();
+  return exit_code.load();
+}
+
+}  // namespace smartdairy::app

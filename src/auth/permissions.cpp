@@ -1,0 +1,52 @@
+#include "auth/permissions.h"
+
+#include <algorithm>
+
+namespace smartdairy::auth {
+
+namespace {
+
+struct Grant {
+  std::string_view permission;
+  std::initializer_list<std::string_view> roles;
+};
+
+// The permission catalogue: each permission and the roles that hold it. Modules add their
+// permissions here so that one table answers "who may do what" (SR-01, SR-03).
+const Grant kGrants[] = {
+    {"events.read", {"admin", "manager"}},
+    {"users.manage", {"admin"}},
+    {"tokens.manage", {"admin", "manager", "sales", "accountant", "farm", "vet", "viewer"}},
+};
+
+}  // namespace
+
+bool is_role(std::string_view role) {
+  return std::find(std::begin(kRoles), std::end(kRoles), role) != std::end(kRoles);
+}
+
+bool is_known_permission(std::string_view permission) {
+  return std::any_of(std::begin(kGrants), std::end(kGrants),
+                     [&](const Grant& g) { return g.permission == permission; });
+}
+
+bool role_allows(std::string_view role, std::string_view permission) {
+  for (const auto& g : kGrants) {
+    if (g.permission != permission) continue;
+    return std::find(g.roles.begin(), g.roles.end(), role) != g.roles.end();
+  }
+  return false;
+}
+
+std::vector<std::string_view> permissions_of(std::string_view role) {
+  std::vector<std::string_view> out;
+  for (const auto& g : kGrants) {
+    if (std::find(g.roles.begin(), g.roles.end(), role) != g.roles.end()) {
+      out.push_back(g.permission);
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace smartdairy::auth

@@ -1,0 +1,42 @@
+#include "core/error.h"
+
+#include <utility>
+
+namespace smartdairy {
+
+namespace {
+Error make(ErrorKind kind, std::string code, std::string message) {
+  Error e;
+  e.kind = kind;
+  e.code = std::move(code);
+  e.message = std::move(message);
+  return e;
+}
+}  // namespace
+
+Error Error::bad_request(std::string code, std::string message) {
+  return make(ErrorKind::kBadRequest, std::move(code), std::move(message));
+}
+Error Error::unauthorized(std::string message) {
+  return make(ErrorKind::kUnauthorized, "unauthenticated", std::move(message));
+}
+Error Error::forbidden(std::string message) {
+  return make(ErrorKind::kForbidden, "forbidden", std::move(message));
+}
+Error Error::not_found(std::string code, std::string message) {
+  return make(ErrorKind::kNotFound, std::move(code), std::move(message));
+}
+Error Error::conflict(std::string code, std::string message) {
+  return make(ErrorKind::kConflict, std::move(code), std::move(message));
+}
+Error Error::unprocessable(std::string code, std::string message) {
+  return make(ErrorKind::kUnprocessable, std::move(code), std::move(message));
+}
+Error Error::unavailable(std::string code, std::string message) {
+  return make(ErrorKind::kUnavailable, std::move(code), std::move(message));
+}
+Error Error::internal(std::string message) {
+  return make(ErrorKind::kInternal, "internal", std::move(message));
+}
+
+}  // namespace smartdairy

@@ -1,0 +1,70 @@
+#pragma once
+
+#include <boost/json/value.hpp>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/money.h"
+#include "core/result.h"
+
+namespace smartdairy {
+
+// Maximum nesting of arrays and objects accepted by parse_json (SR-09).
+inline constexpr std::size_t kMaxJsonDepth = 32;
+
+// Parses one JSON document strictly (SR-09): UTF-8 only, no duplicate keys, depth <= 32,
+// no comments, trailing commas or trailing content. Non-integers may carry at most 15
+// significant digits, so Money can recover their exact decimal text (DESIGN.md §5). Errors
+// are 400 "malformed_json" with a message naming the problem and its byte offset.
+Result<boost::json::value> parse_json(std::string_view text);
+
+// Serializes `value` as compact JSON.
+std::string to_json_string(const boost::json::value& value);
+
+// Decodes a request body into typed fields and rejects keys nobody read (SR-05). Field
+// errors are 422 "invalid_field" with details = {field path}. `body` must outlive the reader.
+// Usage: read every field, then `SD_RETURN_IF_ERROR(reader.finish());`.
+class FieldReader {
+ public:
+  // If `body` is not an object, every accessor and finish() return 422 "invalid_body".
+  // `path_prefix` names a nested body in messages, e.g. "lines[2]." for order lines.
+  explicit FieldReader(const boost::json::value& body, std::string path_prefix = "");
+
+  // A string of at most `max_bytes` bytes of UTF-8 (not characters). Empty is allowed.
+  Result<std::string> required_string(std::string_view key, std::size_t max_bytes);
+  // As required_string; an absent key or JSON null gives std::nullopt.
+  Result<std::optional<std::string>> optional_string(std::string_view key, std::size_t max_bytes);
+
+  // A JSON integer in [min, max]; 5.0 and "5" are rejected.
+  Result<std::int64_t> required_int64(std::string_view key, std::int64_t min, std::int64_t max);
+  Result<std::optional<std::int64_t>> optional_int64(std::string_view key, std::int64_t min,
+                                                     std::int64_t max);
+
+  Result<std::optional<bool>> optional_bool(std::string_view key);
+
+  // An amount as accepted by Money::from_json.
+  Result<Money> required_money(std::string_view key, Currency currency);
+  Result<std::optional<Money>> optional_money(std::string_view key, Currency currency);
+
+  // A JSON array of at most `max_items` elements; read each element with its own reader.
+  Result<const boost::json::array*> required_array(std::string_view key, std::size_t max_items);
+
+  // 422 "unknown_field" naming the first key in the body that no accessor asked for.
+  Status finish() const;
+
+ private:
+  // Marks `key` read. Returns nullptr when it is absent or JSON null.
+  Result<const boost::json::value*> lookup(std::string_view key);
+  Error not_an_object() const;
+  Error field_error(std::string_view key, std::string message) const;
+
+  const boost::json::object* object_;
+  std::string path_prefix_;
+  std::vector<bool> read_;  // parallel to object_'s entries, in document order
+};
+
+}  // namespace smartdairy

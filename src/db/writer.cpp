@@ -1,0 +1,134 @@
+#include "db/writer.h"
+
+#include <sqlite3.h>
+#include "core/log.h"
+
+#include <exception>
+
+namespace smartdairy::db {
+
+namespace {
+Error stopped_error() {
+  Error e = Error::unavailable("writer_unavailable",
+                               "The server is shutting down or has stopped writing after a "
+                               "storage failure; retry against a healthy server.");
+  e.retry_after_seconds = 1;
+  return e;
+}
+}  // namespace
+
+Writer::Writer(std::unique_ptr<Connection> conn, WriterOptions options)
+    : conn_(std::move(conn)), options_(options) {}
+
+Writer::~Writer() { stop(); }
+
+void Writer::start() { thread_ = std::thread([this] { loop(); }); }
+
+void Writer::stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+Status Writer::submit(WriteJob job) {
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_ || failed_.load()) return stopped_error();
+    if (queue_.size() >= options_.max_queue) {
+      Error e = Error::unavailable("writer_overloaded",
+                                  "The server is receiving more writes than it can commit; "
+                                  "retry in a moment.");
+      e.retry_after_seconds = 1;
+      return e;
+    }
+    queue_.push_back(std::move(job));
+    depth_.store(queue_.size(), std::memory_order_relaxed);
+  }
+  cv_.notify_one();
+  return {};
+}
+
+void Writer::loop() {
+  std::deque<WriteJob> batch;
+  for (;;) {
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty() && stopping_) break;
+      size_t n = std::min(queue_.size(), options_.max_batch);
+      for (size_t i = 0; i < n; ++i) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+      depth_.store(queue_.size(), std::memory_order_relaxed);
+    }
+    if (failed_.load()) {
+      Error e = stopped_error();
+      for (auto& job : batch) {
+        if (job.done) job.done(Status(e));
+      }
+      batch.clear();
+      continue;
+    }
+    run_batch(batch);
+    batch.clear();
+  }
+}
+
+void Writer::run_batch(std::deque<WriteJob>& batch) {
+  auto started = std::chrono::steady_clock::now();
+  Status st = conn_->exec("BEGIN IMMEDIATE");
+  if (!st.ok()) {
+    enter_fail_stop(st.error(), batch);
+    return;
+  }
+  for (auto& job : batch) {
+    // A savepoint per command: a failing command rolls back alone.
+    st = conn_->exec("SAVEPOINT cmd");
+    if (!st.ok()) break;
+    bool keep = false;
+    try {
+      keep = job.run(*conn_);
+    } catch (const std::exception& ex) {
+      log::error("write command threw; rolled back", {{"error", ex.what()}});
+      keep = false;
+    }
+    if (!keep) {
+      st = conn_->exec("ROLLBACK TO cmd");
+      if (!st.ok()) break;
+    }
+    st = conn_->exec("RELEASE cmd");
+    if (!st.ok()) break;
+  }
+  if (st.ok()) st = conn_->exec("COMMIT");
+  if (!st.ok()) {
+    // A failed savepoint or COMMIT means SQLite could not write: never ack, never retry.
+    enter_fail_stop(st.error(), batch);
+    return;
+  }
+  commits_.fetch_add(1, std::memory_order_relaxed);
+  auto elapsed = std::chrono::steady_clock::now() - started;
+  if (observer_) observer_(batch.size(), elapsed);
+  if (after_commit_) after_commit_(*conn_);
+  Status ok;
+  for (auto& job : batch) {
+    if (job.done) job.done(ok);
+  }
+}
+
+void Writer::enter_fail_stop(const Error& e, std::deque<WriteJob>& batch) {
+  failed_.store(true);
+  if (!sqlite3_get_autocommit(conn_->raw())) (void)conn_->exec("ROLLBACK");
+  log::critical("writer fail-stop: storage failure, no further writes",
+                {{"error", e.message}, {"code", e.code}});
+  Error reply = stopped_error();
+  for (auto& job : batch) {
+    if (job.done) job.done(Status(reply));
+  }
+  if (on_fail_) on_fail_(e);
+}
+
+}  // namespace smartdairy::db

@@ -1,0 +1,102 @@
+#include "events/bus.h"
+
+#include "core/clock.h"
+#include "core/log.h"
+#include "events/outbox.h"
+
+namespace smartdairy::events {
+
+DurableConsumer::DurableConsumer(std::string name, ConsumerFn fn, db::Writer& writer,
+                                 size_t batch)
+    : name_(std::move(name)), fn_(std::move(fn)), writer_(writer), batch_(batch) {}
+
+void DurableConsumer::wake() {
+  if (scheduled_.exchange(true)) return;
+  auto processed = std::make_shared<size_t>(0);
+  auto new_offset = std::make_shared<int64_t>(-1);
+  Status st = writer_.submit(db::WriteJob{
+      [this, processed, new_offset](db::Connection& tx) {
+        return run(tx, *processed, *new_offset);
+      },
+      [this, processed, new_offset](const Status& commit) {
+        scheduled_.store(false);
+        if (!commit.ok()) return;
+        if (*new_offset >= 0) offset_.store(*new_offset, std::memory_order_relaxed);
+        // A full batch means there may be more: keep going.
+        if (*processed == batch_) wake();
+      }});
+  if (!st.ok()) scheduled_.store(false);
+}
+
+bool DurableConsumer::run(db::Connection& tx, size_t& processed, int64_t& new_offset) {
+  auto cursor = tx.scalar_int64("SELECT last_seq FROM consumer_offsets WHERE consumer = ?", name_);
+  if (!cursor.ok()) return false;
+  int64_t after = cursor->value_or(0);
+  auto batch = read_after(tx, after, static_cast<int64_t>(batch_));
+  if (!batch.ok()) return false;
+  if (batch->empty()) {
+    new_offset = after;
+    return true;
+  }
+  for (const Event& ev : *batch) {
+    Status st = fn_(tx, ev);
+    if (!st.ok()) {
+      errors_.fetch_add(1, std::memory_order_relaxed);
+      log::error("consumer failed; will retry from this event",
+                 {{"consumer", name_}, {"seq", ev.seq}, {"type", ev.type},
+                  {"error", st.error().message}});
+      return false;
+    }
+  }
+  int64_t last = batch->back().seq;
+  Status st = tx.execute(
+      "INSERT INTO consumer_offsets (consumer, last_seq, updated_at) VALUES (?, ?, ?) "
+      "ON CONFLICT (consumer) DO UPDATE SET last_seq = excluded.last_seq, "
+      "updated_at = excluded.updated_at",
+      name_, last, SystemClock::instance().now_micros());
+  if (!st.ok()) return false;
+  processed = batch->size();
+  new_offset = last;
+  return true;
+}
+
+DurableConsumer& Bus::add_consumer(std::string name, ConsumerFn fn) {
+  consumers_.push_back(std::make_unique<DurableConsumer>(std::move(name), std::move(fn), writer_));
+  return *consumers_.back();
+}
+
+void Bus::subscribe(Subscriber s) {
+  std::lock_guard lock(mu_);
+  subscribers_.push_back(std::move(s));
+}
+
+Status Bus::start(db::Connection& conn) {
+  SD_ASSIGN_OR_RETURN(int64_t last, last_seq(conn));
+  published_.store(last);
+  writer_.set_after_commit([this](db::Connection& c) { after_commit(c); });
+  for (auto& c : consumers_) c->wake();
+  return {};
+}
+
+void Bus::after_commit(db::Connection& conn) {
+  int64_t from = published_.load();
+  auto last = last_seq(conn);
+  if (!last.ok() || *last <= from) return;
+  std::vector<Subscriber> subs;
+  {
+    std::lock_guard lock(mu_);
+    subs = subscribers_;
+  }
+  if (!subs.empty()) {
+    while (from < *last) {
+      auto evs = read_after(conn, from, 1024);
+      if (!evs.ok() || evs->empty()) break;
+      for (auto& s : subs) s(*evs);
+      from = evs->back().seq;
+    }
+  }
+  published_.store(*last);
+  for (auto& c : consumers_) c->wake();
+}
+
+}  // namespace smartdairy::events

@@ -1,0 +1,75 @@
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "db/writer.h"
+#include "events/event.h"
+
+namespace smartdairy::events {
+
+// Handles one event inside the consumer's write transaction. An error rolls back the
+// batch; the consumer retries from the same event on its next wake-up.
+using ConsumerFn = std::function<Status(db::Connection& tx, const Event& event)>;
+
+// A durable consumer (DESIGN.md §3): its cursor lives in consumer_offsets and advances in
+// the same transaction as its effects, so each event takes effect exactly once, even
+// across crashes.
+class DurableConsumer {
+ public:
+  DurableConsumer(std::string name, ConsumerFn fn, db::Writer& writer, size_t batch = 512);
+
+  // Schedules a catch-up run on the writer unless one is already queued.
+  void wake();
+  const std::string& name() const { return name_; }
+  int64_t offset() const { return offset_.load(std::memory_order_relaxed); }
+  int64_t errors() const { return errors_.load(std::memory_order_relaxed); }
+
+ private:
+  bool run(db::Connection& tx, size_t& processed, int64_t& new_offset);
+
+  std::string name_;
+  ConsumerFn fn_;
+  db::Writer& writer_;
+  size_t batch_;
+  std::atomic<bool> scheduled_{false};
+  std::atomic<int64_t> offset_{-1};
+  std::atomic<int64_t> errors_{0};
+};
+
+// In-process event bus: after every commit, reads the events it has not yet published from
+// the outbox, hands them to subscribers (which must not block), and wakes the durable
+// consumers.
+class Bus {
+ public:
+  using Subscriber = std::function<void(const std::vector<Event>&)>;
+
+  explicit Bus(db::Writer& writer) : writer_(writer) {}
+
+  // Registers a durable consumer; call before start().
+  DurableConsumer& add_consumer(std::string name, ConsumerFn fn);
+  // Registers a subscriber for committed events (not durable: for live views).
+  void subscribe(Subscriber s);
+
+  // Hooks into the writer and catches every consumer up from its stored cursor.
+  Status start(db::Connection& conn);
+  // Called by the writer after each commit (writer thread).
+  void after_commit(db::Connection& conn);
+
+  int64_t published_seq() const { return published_.load(std::memory_order_relaxed); }
+  const std::vector<std::unique_ptr<DurableConsumer>>& consumers() const { return consumers_; }
+
+ private:
+  db::Writer& writer_;
+  std::vector<std::unique_ptr<DurableConsumer>> consumers_;
+  std::mutex mu_;
+  std::vector<Subscriber> subscribers_;
+  std::atomic<int64_t> published_{0};
+};
+
+}  // namespace smartdairy::events

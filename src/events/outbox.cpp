@@ -1,0 +1,59 @@
+#include "events/outbox.h"
+
+#include "core/uuid.h"
+
+namespace smartdairy::events {
+
+Result<Event> append(db::Connection& tx, EventDraft draft, const Clock& clock) {
+  Event ev;
+  ev.id = new_uuid_v7();
+  ev.type = std::move(draft.type);
+  ev.aggregate_type = std::move(draft.aggregate_type);
+  ev.aggregate_id = std::move(draft.aggregate_id);
+  ev.actor = std::move(draft.actor);
+  ev.data = std::move(draft.data);
+  ev.occurred_at = clock.now_micros();
+  // seq = max + 1 under the single writer: gap-free, and a rolled-back savepoint gives its
+  // number back. Portable to PostgreSQL, unlike rowid or a sequence (which leaves gaps).
+  SD_ASSIGN_OR_RETURN(
+      auto q, tx.query("INSERT INTO events_log (seq, id, type, aggregate_type, aggregate_id, "
+                       "occurred_at, actor, data) VALUES ((SELECT COALESCE(MAX(seq), 0) + 1 FROM "
+                       "events_log), ?, ?, ?, ?, ?, ?, ?) RETURNING seq",
+                       ev.id, ev.type, ev.aggregate_type, ev.aggregate_id, ev.occurred_at,
+                       ev.actor, ev.data));
+  SD_ASSIGN_OR_RETURN(bool row, q.step());
+  if (!row) return Error::internal("events_log insert returned no seq");
+  ev.seq = q.int64(0);
+  SD_RETURN_IF_ERROR(q.run());
+  return ev;
+}
+
+Result<std::vector<Event>> read_after(db::Connection& conn, int64_t after, int64_t limit) {
+  SD_ASSIGN_OR_RETURN(
+      auto q, conn.query("SELECT seq, id, type, aggregate_type, aggregate_id, occurred_at, actor, "
+                         "data FROM events_log WHERE seq > ? ORDER BY seq LIMIT ?",
+                         after, limit));
+  std::vector<Event> out;
+  for (;;) {
+    SD_ASSIGN_OR_RETURN(bool row, q.step());
+    if (!row) break;
+    Event ev;
+    ev.seq = q.int64(0);
+    ev.id = q.text(1);
+    ev.type = q.text(2);
+    ev.aggregate_type = q.text(3);
+    ev.aggregate_id = q.text(4);
+    ev.occurred_at = q.int64(5);
+    ev.actor = q.text(6);
+    ev.data = q.text(7);
+    out.push_back(std::move(ev));
+  }
+  return out;
+}
+
+Result<int64_t> last_seq(db::Connection& conn) {
+  SD_ASSIGN_OR_RETURN(auto v, conn.scalar_int64("SELECT MAX(seq) FROM events_log"));
+  return v.value_or(0);
+}
+
+}  // namespace smartdairy::events

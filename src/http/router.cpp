@@ -1,0 +1,113 @@
+#include "http/router.h"
+
+#include <stdexcept>
+
+namespace smartdairy::http {
+
+namespace {
+std::vector<std::string> split_path(std::string_view path) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  if (!path.empty() && path[0] == '/') i = 1;
+  while (i <= path.size()) {
+    size_t j = path.find('/', i);
+    if (j == std::string_view::npos) j = path.size();
+    out.emplace_back(path.substr(i, j - i));
+    i = j + 1;
+  }
+  return out;
+}
+
+bool is_param(const std::string& seg) {
+  return seg.size() > 2 && seg.front() == '{' && seg.back() == '}';
+}
+
+bool same_shape(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (is_param(a[i]) != is_param(b[i])) return false;
+    if (!is_param(a[i]) && a[i] != b[i]) return false;
+  }
+  return true;
+}
+}  // namespace
+
+Router::Router(std::function<bool(std::string_view)> is_known_permission)
+    : is_known_permission_(std::move(is_known_permission)) {}
+
+void Router::add(Method method, std::string pattern, Permission permission, Handler handler) {
+  if (permission.name.empty()) {
+    throw std::logic_error("route " + pattern + " declares no permission");
+  }
+  if (permission.name != kPublic.name && permission.name != kAuthenticated.name &&
+      !is_known_permission_(permission.name)) {
+    throw std::logic_error("route " + pattern + " declares unknown permission '" +
+                           std::string(permission.name) + "'");
+  }
+  if (pattern.empty() || pattern[0] != '/') {
+    throw std::logic_error("route pattern must start with '/': " + pattern);
+  }
+  if (!handler) throw std::logic_error("route " + pattern + " has no handler");
+  auto segments = split_path(pattern);
+  for (const auto& r : routes_) {
+    if (r->method == method && same_shape(r->segments, segments)) {
+      throw std::logic_error("duplicate route " + std::string(method_name(method)) + " " +
+                             pattern);
+    }
+  }
+  auto route = std::make_unique<Route>();
+  route->method = method;
+  route->pattern = std::move(pattern);
+  route->permission = permission;
+  route->handler = std::move(handler);
+  route->segments = std::move(segments);
+  routes_.push_back(std::move(route));
+}
+
+void Router::alias(Method method, std::string alias_pattern, std::string_view existing_pattern) {
+  for (const auto& r : routes_) {
+    if (r->method == method && r->pattern == existing_pattern) {
+      add(method, std::move(alias_pattern), r->permission, r->handler);
+      return;
+    }
+  }
+  throw std::logic_error("alias target not registered: " + std::string(existing_pattern));
+}
+
+RouteMatch Router::match(Method method, std::string_view path) {
+  RouteMatch result;
+  auto segments = split_path(path);
+  std::string allow;
+  for (const auto& r : routes_) {
+    if (r->segments.size() != segments.size()) continue;
+    bool ok = true;
+    for (size_t i = 0; i < segments.size() && ok; ++i) {
+      if (is_param(r->segments[i])) {
+        ok = !segments[i].empty();
+      } else {
+        ok = r->segments[i] == segments[i];
+      }
+    }
+    if (!ok) continue;
+    if (r->method == method || (method == Method::kHead && r->method == Method::kGet)) {
+      result.kind = RouteMatch::kFound;
+      result.route = r.get();
+      for (size_t i = 0; i < segments.size(); ++i) {
+        if (is_param(r->segments[i])) {
+          result.params.emplace(r->segments[i].substr(1, r->segments[i].size() - 2),
+                                segments[i]);
+        }
+      }
+      return result;
+    }
+    if (!allow.empty()) allow += ", ";
+    allow += method_name(r->method);
+  }
+  if (!allow.empty()) {
+    result.kind = RouteMatch::kMethodNotAllowed;
+    result.allow = std::move(allow);
+  }
+  return result;
+}
+
+}  // namespace smartdairy::http
