@@ -33,6 +33,14 @@ std::string echo(std::string_view text) {
   return out;
 }
 
+// At most kMaxEchoedBytes of valid UTF-8 `text`, cut on a code point boundary.
+std::string utf8_prefix(std::string_view text) {
+  if (text.size() <= kMaxEchoedBytes) return std::string(text);
+  std::size_t end = kMaxEchoedBytes;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return std::string(text.substr(0, end)) + "...";
+}
+
 std::string hex_byte(unsigned char c) {
   constexpr char kHex[] = "0123456789ABCDEF";
   return std::string("0x") + kHex[c >> 4] + kHex[c & 0xf];
@@ -107,7 +115,7 @@ class StrictHandler {
     key_.append(s.data(), s.size());
     // A set, not a hash, so crafted keys cannot degrade lookups to quadratic time.
     if (!keys_[open_objects_ - 1].insert(key_).second) {
-      failure_ = "duplicate key \"" + echo(key_) + "\"; send each key once";
+      failure_ = "duplicate key \"" + utf8_prefix(key_) + "\"; send each key once";
       failure_in_key_ = true;
       return fail(ec);
     }
@@ -269,14 +277,6 @@ std::string describe(std::string_view text, std::size_t offset, const json::erro
   }
   if (c >= 0x80) return "unexpected non-ASCII character";
   return std::string("unexpected character '") + static_cast<char>(c) + "'";
-}
-
-// At most kMaxEchoedBytes of valid UTF-8 `text`, cut on a code point boundary.
-std::string utf8_prefix(std::string_view text) {
-  if (text.size() <= kMaxEchoedBytes) return std::string(text);
-  std::size_t end = kMaxEchoedBytes;
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-  return std::string(text.substr(0, end)) + "...";
 }
 
 // Offset of the quote opening the string whose closing quote is at `close`.

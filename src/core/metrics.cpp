@@ -147,6 +147,7 @@ struct Registry::Series {
 };
 
 struct Registry::Family {
+  std::string name;  // repeated from the map key for error messages
   Type type;
   std::string help;
   std::map<std::string, Series, std::less<>> series;  // keyed by canonical_labels()
@@ -184,6 +185,7 @@ Registry::Family& Registry::family(Type type, std::string name, std::string help
     if (clash) throw std::logic_error("metric \"" + name + "\" clashes with a histogram's samples");
   }
   auto created = std::make_unique<Family>();
+  created->name = name;
   created->type = type;
   created->help = std::move(help);
   return *families_.emplace(std::move(name), std::move(created)).first->second;
@@ -192,20 +194,20 @@ Registry::Family& Registry::family(Type type, std::string name, std::string help
 Counter& Registry::counter(std::string name, std::string help, Labels labels) {
   std::string key = canonical_labels(std::move(labels), /*histogram=*/false);
   std::lock_guard lock(mu_);
-  auto [it, created] =
-      family(Type::kCounter, std::move(name), std::move(help)).series.try_emplace(std::move(key));
+  Family& fam = family(Type::kCounter, std::move(name), std::move(help));
+  auto [it, created] = fam.series.try_emplace(std::move(key));
   if (created) it->second.counter = std::make_unique<Counter>();
-  if (!it->second.counter) throw std::logic_error("series is already a callback counter");
+  if (!it->second.counter) throw std::logic_error(fam.name + " series is already a callback");
   return *it->second.counter;
 }
 
 Gauge& Registry::gauge(std::string name, std::string help, Labels labels) {
   std::string key = canonical_labels(std::move(labels), /*histogram=*/false);
   std::lock_guard lock(mu_);
-  auto [it, created] =
-      family(Type::kGauge, std::move(name), std::move(help)).series.try_emplace(std::move(key));
+  Family& fam = family(Type::kGauge, std::move(name), std::move(help));
+  auto [it, created] = fam.series.try_emplace(std::move(key));
   if (created) it->second.gauge = std::make_unique<Gauge>();
-  if (!it->second.gauge) throw std::logic_error("series is already a callback gauge");
+  if (!it->second.gauge) throw std::logic_error(fam.name + " series is already a callback");
   return *it->second.gauge;
 }
 
@@ -219,7 +221,7 @@ Histogram& Registry::histogram(std::string name, std::string help, std::vector<d
   // One bucket layout per family, or histogram_quantile() across series is meaningless.
   if (!fam.series.empty() &&
       fam.series.begin()->second.histogram->upper_bounds() != fresh->upper_bounds()) {
-    throw std::logic_error("histogram bounds differ from the family's existing series");
+    throw std::logic_error(fam.name + " bounds differ from the family's existing series");
   }
   auto [it, created] = fam.series.try_emplace(std::move(key));
   if (created) it->second.histogram = std::move(fresh);
@@ -228,11 +230,12 @@ Histogram& Registry::histogram(std::string name, std::string help, std::vector<d
 
 void Registry::add_callback(Type type, std::string name, std::string help,
                             std::function<double()> fn, Labels labels) {
-  if (!fn) throw std::logic_error("metric \"" + name + "\" needs a callback");
+  if (!fn) throw std::logic_error("metric callback must not be empty");
   std::string key = canonical_labels(std::move(labels), /*histogram=*/false);
   std::lock_guard lock(mu_);
-  auto [it, created] = family(type, name, std::move(help)).series.try_emplace(std::move(key));
-  if (!created) throw std::logic_error("metric \"" + name + "\" series is already registered");
+  Family& fam = family(type, std::move(name), std::move(help));
+  auto [it, created] = fam.series.try_emplace(std::move(key));
+  if (!created) throw std::logic_error(fam.name + " series is already registered");
   it->second.callback = std::move(fn);
 }
 
@@ -395,7 +398,7 @@ std::vector<double> latency_buckets_seconds() {
 
 std::vector<double> size_buckets() {
   std::vector<double> bounds;
-  for (double b = 1; b <= 4096; b *= 2) bounds.push_back(b);
+  for (int b = 1; b <= 4096; b *= 2) bounds.push_back(b);
   return bounds;
 }
 

@@ -72,6 +72,7 @@ TEST(ParseJsonTest, RejectsDuplicateKeysNamingKeyAndOffset) {
   EXPECT_TRUE(contains(parse_error(R"({"ab":1,"a\u0062":2})"),
                        "duplicate key \"ab\"; send each key once (at byte offset 8)"));
   EXPECT_TRUE(contains(parse_error(R"({"q\"\\":1, "q\"\\" :2})"), "(at byte offset 12)"));
+  EXPECT_TRUE(contains(parse_error(R"({"ঘি":1,"ঘি":2})"), "duplicate key \"ঘি\""));
   // The same key in different objects, or after a nested object closes, is fine.
   EXPECT_EQ(parse_error(R"({"a":{"a":1},"b":{"a":2}})"), "ok");
   EXPECT_EQ(parse_error(R"([{"a":1},{"a":1}])"), "ok");

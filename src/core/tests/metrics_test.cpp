@@ -128,6 +128,7 @@ TEST(MetricsCounter, IncrementsFromFourThreadsAreExact) {
   Registry registry;
   Counter& counter = registry.counter("requests_total", "Requests.");
   std::vector<std::thread> threads;
+  threads.reserve(4);
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&counter] {
       for (int i = 0; i < 100'000; ++i) counter.inc();
@@ -168,6 +169,7 @@ TEST(MetricsHistogram, ObserveSecondsUsesSeconds) {
 TEST(MetricsHistogram, ConcurrentObservationsAreExact) {
   Histogram histogram(size_buckets());
   std::vector<std::thread> threads;
+  threads.reserve(4);
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&histogram] {
       for (int i = 0; i < 50'000; ++i) histogram.observe(3);

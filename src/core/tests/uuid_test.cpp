@@ -62,6 +62,7 @@ TEST(UuidTest, FourThreadsProduce100kUniqueIncreasingIds) {
   constexpr int kPerThread = 25000;
   std::vector<std::vector<std::string>> ids(kThreads);
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&out = ids[t]] {
       out.reserve(kPerThread);
