@@ -145,6 +145,13 @@ int serve(const ServeConfig& config) {
                           {"io_threads", opts.threads},
                           {"startup_us", ready_us}});
   log::flush();
+  // Lines written while the server is quiet still reach the log promptly.
+  std::jthread flusher([](std::stop_token stop) {
+    while (!stop.stop_requested()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(250));
+      log::flush();
+    }
+  });
   server.run();
   signals.cancel();
 

@@ -10,6 +10,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
@@ -291,6 +292,15 @@ asio::awaitable<void> Server::Impl::session(tcp::socket socket) {
     (void)bytes;
     conn->idle.store(false);
     std::optional<Error> early;
+    if (!ec && !parser.is_done() &&
+        beast::iequals(parser.get()[bhttp::field::expect], "100-continue")) {
+      // curl and other clients wait for this before sending a large body.
+      bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, parser.get().version()};
+      stream.expires_after(opts.write_timeout);
+      auto [cec, cbytes] = co_await bhttp::async_write(stream, cont, kTuple);
+      (void)cbytes;
+      ec = cec;
+    }
     if (!ec && !parser.is_done()) {
       stream.expires_after(opts.body_timeout);
       auto [ec2, bytes2] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
