@@ -16,8 +16,8 @@ Status prepare_data_dir(const std::string& data_dir) {
   struct stat st {};
   if (::stat(data_dir.c_str(), &st) != 0) {
     if (::mkdir(data_dir.c_str(), 0700) != 0) {
-      return Error::unavailable("data_dir", "Cannot create the data directory " + data_dir +
-                                                ": " + std::strerror(errno) +
+      return Error::unavailable("data_dir", "Cannot create the data directory " + data_dir + ": " +
+                                                std::strerror(errno) +
                                                 ". Create it or choose another with --data-dir.");
     }
     return {};
@@ -41,9 +41,9 @@ Status prepare_data_dir(const std::string& data_dir) {
 Status parse_listen(const std::string& listen, http::ServerOptions& out) {
   auto colon = listen.rfind(':');
   if (colon == std::string::npos) {
-    return Error::bad_request("invalid_listen",
-                              "--listen must be HOST:PORT, e.g. 127.0.0.1:8080 (got '" + listen +
-                                  "').");
+    return Error::bad_request(
+        "invalid_listen",
+        "--listen must be HOST:PORT, e.g. 127.0.0.1:8080 (got '" + listen + "').");
   }
   std::string host = listen.substr(0, colon);
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {

@@ -1,6 +1,7 @@
 // smartdairy: the Smart Dairy ERP server and its administration commands.
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <exception>
 
 #include "app/commands.h"
 #include "app/config.h"
@@ -23,8 +24,9 @@ int main(int argc, char** argv) {
   ServeConfig cfg;
   std::string data_dir = "./var";
 
-  auto* serve = app.add_subcommand("serve", "Run the HTTP server (creates the database on first "
-                                            "start and prints the first admin password).");
+  auto* serve = app.add_subcommand("serve",
+                                   "Run the HTTP server (creates the database on first "
+                                   "start and prints the first admin password).");
   serve->add_option("--listen", cfg.listen, "Address and port to listen on (port 0: any free)")
       ->envname("SMARTDAIRY_LISTEN")
       ->capture_default_str();
@@ -43,14 +45,16 @@ int main(int argc, char** argv) {
       ->envname("SMARTDAIRY_LOG_LEVEL")
       ->check(CLI::IsMember({"debug", "info", "warn", "warning", "error", "off"}))
       ->capture_default_str();
-  serve->add_flag("--behind-tls", cfg.behind_tls,
-                  "Clients reach the server over TLS (a proxy's): Secure cookies and HSTS")
+  serve
+      ->add_flag("--behind-tls", cfg.behind_tls,
+                 "Clients reach the server over TLS (a proxy's): Secure cookies and HSTS")
       ->envname("SMARTDAIRY_BEHIND_TLS");
   serve->add_option("--access-log", cfg.access_log, "Log one JSON line per request (true/false)")
       ->envname("SMARTDAIRY_ACCESS_LOG")
       ->capture_default_str();
-  serve->add_option("--header-timeout-ms", cfg.header_timeout_ms,
-                    "Time allowed to send the request headers")
+  serve
+      ->add_option("--header-timeout-ms", cfg.header_timeout_ms,
+                   "Time allowed to send the request headers")
       ->envname("SMARTDAIRY_HEADER_TIMEOUT_MS")
       ->check(CLI::Range(100, 600'000))
       ->capture_default_str();
@@ -58,8 +62,9 @@ int main(int argc, char** argv) {
       ->envname("SMARTDAIRY_BODY_TIMEOUT_MS")
       ->check(CLI::Range(100, 600'000))
       ->capture_default_str();
-  serve->add_option("--idle-timeout-ms", cfg.idle_timeout_ms,
-                    "How long an idle keep-alive connection stays open")
+  serve
+      ->add_option("--idle-timeout-ms", cfg.idle_timeout_ms,
+                   "How long an idle keep-alive connection stays open")
       ->envname("SMARTDAIRY_IDLE_TIMEOUT_MS")
       ->check(CLI::Range(100, 600'000))
       ->capture_default_str();
@@ -67,8 +72,9 @@ int main(int argc, char** argv) {
       ->envname("SMARTDAIRY_MAX_CONNECTIONS")
       ->check(CLI::Range(1, 100'000))
       ->capture_default_str();
-  serve->add_option("--session-idle-minutes", cfg.session_idle_minutes,
-                    "Log out sessions idle for this long")
+  serve
+      ->add_option("--session-idle-minutes", cfg.session_idle_minutes,
+                   "Log out sessions idle for this long")
       ->envname("SMARTDAIRY_SESSION_IDLE_MINUTES")
       ->check(CLI::Range(1, 24 * 60))
       ->capture_default_str();
@@ -114,7 +120,14 @@ int main(int argc, char** argv) {
   }
   if (*serve) {
     if (!smartdairy::log::set_level(cfg.log_level)) return 2;
-    return smartdairy::app::serve(cfg);
+    try {
+      return smartdairy::app::serve(cfg);
+    } catch (const std::exception& ex) {
+      // A bug caught at start-up, such as a route registered without a permission.
+      smartdairy::log::critical("cannot start", {{"error", ex.what()}});
+      smartdairy::log::flush();
+      return 3;
+    }
   }
   if (*migrate) return smartdairy::app::migrate(data_dir);
   if (*add) return smartdairy::app::user_add(data_dir, username, role, password_stdin);

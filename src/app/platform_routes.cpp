@@ -26,10 +26,10 @@ Result<int64_t> int_param(const Request& req, std::string_view name, int64_t def
   int64_t out = 0;
   auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
   if (ec != std::errc() || p != v->data() + v->size() || out < min || out > max) {
-    Error e = Error::unprocessable("invalid_parameter",
-                                   "Query parameter '" + std::string(name) +
-                                       "' must be an integer from " + std::to_string(min) +
-                                       " to " + std::to_string(max) + ".");
+    Error e = Error::unprocessable("invalid_parameter", "Query parameter '" + std::string(name) +
+                                                            "' must be an integer from " +
+                                                            std::to_string(min) + " to " +
+                                                            std::to_string(max) + ".");
     e.details.emplace_back(name);
     return e;
   }
@@ -55,9 +55,7 @@ asio::awaitable<Response> readyz(db::Database* db, Request& req) {
     co_return http::error_response(
         Error::unavailable("writer_failed", "The writer stopped after a storage failure."), req);
   }
-  auto job = [](db::Connection& c) {
-    return db::migrations_current(c, db::embedded_migrations());
-  };
+  auto job = [](db::Connection& c) { return db::migrations_current(c, db::embedded_migrations()); };
   auto current = co_await http::read(db->readers(), job);
   if (!current.ok()) co_return http::error_response(current.error(), req);
   if (!*current) {
@@ -93,13 +91,11 @@ asio::awaitable<Response> metrics_page(metrics::Registry* reg, Request&) {
 
 }  // namespace
 
-void register_platform_routes(http::Router& router, db::Database& db,
-                              metrics::Registry& registry) {
+void register_platform_routes(http::Router& router, db::Database& db, metrics::Registry& registry) {
   using http::Method;
-  router.add(Method::kGet, "/healthz", http::kPublic,
-             [](Request&) -> asio::awaitable<Response> {
-               co_return Response::json(200, json::object{{"status", "ok"}});
-             });
+  router.add(Method::kGet, "/healthz", http::kPublic, [](Request&) -> asio::awaitable<Response> {
+    co_return Response::json(200, json::object{{"status", "ok"}});
+  });
   router.add(Method::kGet, "/readyz", http::kPublic,
              [db = &db](Request& r) { return readyz(db, r); });
   router.add(Method::kGet, "/metrics", http::kPublic,

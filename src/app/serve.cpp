@@ -107,8 +107,7 @@ int serve(const ServeConfig& config) {
   ao.idle_timeout = std::chrono::seconds(config.session_idle_minutes * 60);
   auth::AuthModule auth_module(ao, **db, SystemClock::instance());
   const char* admin_pw = std::getenv("SMARTDAIRY_ADMIN_PASSWORD");
-  if (Status st = auth_module.bootstrap_admin(admin_pw != nullptr ? admin_pw : "");
-      !st.ok()) {
+  if (Status st = auth_module.bootstrap_admin(admin_pw != nullptr ? admin_pw : ""); !st.ok()) {
     log::critical("cannot create the first admin", {{"error", st.error().message}});
     return 1;
   }

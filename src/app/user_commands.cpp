@@ -80,7 +80,9 @@ int user_add(const std::string& data_dir, const std::string& username, const std
   if (!conn.ok()) return fail(conn.error());
   auto pw = obtain_password(password_stdin);
   if (!pw.ok()) return fail(pw.error());
-  if (Status st = auth::check_password_policy(pw->first); !st.ok()) return fail(st.error());
+  if (Status st = auth::check_password_policy(pw->first, username); !st.ok()) {
+    return fail(st.error());
+  }
   auto hash = auth::hash_password(pw->first);
   if (!hash.ok()) return fail(hash.error());
   auth::AuthService service({}, SystemClock::instance());
@@ -102,13 +104,14 @@ int user_passwd(const std::string& data_dir, const std::string& username, bool p
   if (!conn.ok()) return fail(conn.error());
   auto pw = obtain_password(password_stdin);
   if (!pw.ok()) return fail(pw.error());
-  if (Status st = auth::check_password_policy(pw->first); !st.ok()) return fail(st.error());
+  if (Status st = auth::check_password_policy(pw->first, username); !st.ok()) {
+    return fail(st.error());
+  }
   auto hash = auth::hash_password(pw->first);
   if (!hash.ok()) return fail(hash.error());
   auth::AuthService service({}, SystemClock::instance());
-  Status st = in_transaction(**conn, [&](db::Connection& tx) {
-    return service.set_password(tx, username, *hash, "cli");
-  });
+  Status st = in_transaction(
+      **conn, [&](db::Connection& tx) { return service.set_password(tx, username, *hash, "cli"); });
   if (!st.ok()) return fail(st.error());
   std::printf("password changed for %s; their sessions were ended\n", username.c_str());
   if (pw->second) std::printf("one-time password: %s\n", pw->first.c_str());

@@ -8,8 +8,7 @@
 
 namespace smartdairy::auth {
 
-AuthModule::AuthModule(AuthOptions options, db::Database& db, const Clock& clock,
-                       int hash_threads)
+AuthModule::AuthModule(AuthOptions options, db::Database& db, const Clock& clock, int hash_threads)
     : db_(db),
       service_(options, clock),
       authenticator_(service_, db.readers(), db.writer()),
@@ -29,55 +28,57 @@ AuthModule::~AuthModule() { hashers_.stop(); }
 Status AuthModule::bootstrap_admin(const std::string& password) {
   // Runs before the server accepts requests, so blocking on the writer here is fine.
   std::string pw = password.empty() ? random_token(18) : password;
-  if (!password.empty()) SD_RETURN_IF_ERROR(check_password_policy(pw));
+  if (!password.empty()) SD_RETURN_IF_ERROR(check_password_policy(pw, "admin"));
   std::promise<Result<bool>> done;
   auto created = std::make_shared<std::optional<Result<bool>>>();
-  SD_RETURN_IF_ERROR(db_.writer().submit(db::WriteJob{
-      [this, pw, created](db::Connection& tx) {
-        auto n = store::count_users(tx);
-        if (!n.ok()) {
-          created->emplace(n.error());
-          return false;
-        }
-        if (*n > 0) {
-          created->emplace(false);
-          return true;
-        }
-        // Hashing on the writer thread is acceptable once, on the very first start.
-        auto hash = hash_password(pw);
-        if (!hash.ok()) {
-          created->emplace(hash.error());
-          return false;
-        }
-        auto u = service_.create_user(tx, "admin", "admin", *hash, "system");
-        if (!u.ok()) {
-          created->emplace(u.error());
-          return false;
-        }
-        created->emplace(true);
-        return true;
-      },
-      [&done, created](const Status& commit) {
-        if (!commit.ok()) {
-          done.set_value(commit.error());
-        } else if (!created->has_value()) {
-          done.set_value(Error::internal("bootstrap did not run"));
-        } else {
-          done.set_value(std::move(**created));
-        }
-      }}));
+  SD_RETURN_IF_ERROR(db_.writer().submit(
+      db::WriteJob{[this, pw, created](db::Connection& tx) {
+                     auto n = store::count_users(tx);
+                     if (!n.ok()) {
+                       created->emplace(n.error());
+                       return false;
+                     }
+                     if (*n > 0) {
+                       created->emplace(false);
+                       return true;
+                     }
+                     // Hashing on the writer thread is acceptable once, on the very first start.
+                     auto hash = hash_password(pw);
+                     if (!hash.ok()) {
+                       created->emplace(hash.error());
+                       return false;
+                     }
+                     auto u = service_.create_user(tx, "admin", "admin", *hash, "system");
+                     if (!u.ok()) {
+                       created->emplace(u.error());
+                       return false;
+                     }
+                     created->emplace(true);
+                     return true;
+                   },
+                   [&done, created](const Status& commit) {
+                     if (!commit.ok()) {
+                       done.set_value(commit.error());
+                     } else if (!created->has_value()) {
+                       done.set_value(Error::internal("bootstrap did not run"));
+                     } else {
+                       done.set_value(std::move(**created));
+                     }
+                   }}));
   auto result = done.get_future().get();
   if (!result.ok()) return std::move(result).error();
   if (*result) {
     if (password.empty()) {
-      log::warn("created the first user 'admin' with a one-time password; it is shown only "
-                "now. Log in and keep it safe, or set SMARTDAIRY_ADMIN_PASSWORD before first "
-                "start.",
-                {{"username", "admin"}, {"password", pw}});
+      log::warn(
+          "created the first user 'admin' with a one-time password; it is shown only "
+          "now. Log in and keep it safe, or set SMARTDAIRY_ADMIN_PASSWORD before first "
+          "start.",
+          {{"username", "admin"}, {"password", pw}});
     } else {
-      log::warn("created the first user 'admin' with the password from "
-                "SMARTDAIRY_ADMIN_PASSWORD",
-                {{"username", "admin"}});
+      log::warn(
+          "created the first user 'admin' with the password from "
+          "SMARTDAIRY_ADMIN_PASSWORD",
+          {{"username", "admin"}});
     }
   }
   return {};

@@ -29,8 +29,7 @@ json::object user_json(const std::string& id, const std::string& username,
 json::object token_json(const TokenRow& t) {
   json::object o{{"id", t.id}, {"name", t.name}, {"created_at", format_rfc3339(t.created_at)}};
   o["expires_at"] = t.expires_at ? json::value(format_rfc3339(*t.expires_at)) : json::value();
-  o["last_used_at"] =
-      t.last_used_at ? json::value(format_rfc3339(*t.last_used_at)) : json::value();
+  o["last_used_at"] = t.last_used_at ? json::value(format_rfc3339(*t.last_used_at)) : json::value();
   return o;
 }
 
@@ -49,11 +48,12 @@ asio::awaitable<Response> login(AuthModule* m, Request& req) {
   for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   auto now = m->service_.clock().steady_now();
   if (int wait = m->throttle_.retry_after(req.remote_ip, name, now); wait > 0) {
-    Error e{ErrorKind::kTooManyRequests, "too_many_attempts",
-            "Too many failed logins. Wait " + std::to_string(wait) +
-                " seconds before trying again.",
-            {},
-            wait};
+    Error e{
+        ErrorKind::kTooManyRequests,
+        "too_many_attempts",
+        "Too many failed logins. Wait " + std::to_string(wait) + " seconds before trying again.",
+        {},
+        wait};
     log::warn("login throttled", {{"username", name}, {"remote", req.remote_ip}});
     co_return http::error_response(e, req);
   }
@@ -76,9 +76,8 @@ asio::awaitable<Response> login(AuthModule* m, Request& req) {
   if (!verified.ok()) co_return http::error_response(verified.error(), req);
   if (!known || !*verified) {
     m->throttle_.record_failure(req.remote_ip, name, m->service_.clock().steady_now());
-    log::warn("login failed", {{"username", name},
-                               {"remote", req.remote_ip},
-                               {"request_id", req.request_id}});
+    log::warn("login failed",
+              {{"username", name}, {"remote", req.remote_ip}, {"request_id", req.request_id}});
     Error e = Error::unauthorized("Wrong username or password.");
     e.code = "invalid_credentials";
     co_return http::error_response(e, req);
@@ -162,14 +161,13 @@ asio::awaitable<Response> create_token(AuthModule* m, Request& req) {
 
 asio::awaitable<Response> list_tokens(AuthModule* m, Request& req) {
   std::string user_id = req.principal->user_id;
-  auto job = [user_id](db::Connection& c) {
-    return store::list_tokens(c, user_id);
-  };
+  auto job = [user_id](db::Connection& c) { return store::list_tokens(c, user_id); };
   auto rows = co_await http::read(m->db_.readers(), job);
   if (!rows.ok()) co_return http::error_response(rows.error(), req);
   json::array items;
   for (const auto& t : *rows) items.emplace_back(token_json(t));
-  co_return Response::json(200, json::object{{"items", std::move(items)}, {"next_cursor", nullptr}});
+  co_return Response::json(200,
+                           json::object{{"items", std::move(items)}, {"next_cursor", nullptr}});
 }
 
 asio::awaitable<Response> revoke_token(AuthModule* m, Request& req) {

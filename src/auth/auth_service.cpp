@@ -32,8 +32,7 @@ Result<std::string> AuthService::normalize_username(std::string_view username) {
   bool ok = !username.empty() && username.size() <= 64;
   for (char c : username) {
     char l = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (!((l >= 'a' && l <= 'z') || (l >= '0' && l <= '9') || l == '.' || l == '_' ||
-          l == '-')) {
+    if (!((l >= 'a' && l <= 'z') || (l >= '0' && l <= '9') || l == '.' || l == '_' || l == '-')) {
       ok = false;
     }
     out.push_back(l);
@@ -117,8 +116,8 @@ Result<NewToken> AuthService::create_token(db::Connection& tx, const std::string
                                            const std::string& actor, const std::string& name,
                                            std::optional<int64_t> expires_in_days) {
   if (name.empty()) {
-    Error e = Error::unprocessable("invalid_field",
-                                   "Give the token a name that says where it is used.");
+    Error e =
+        Error::unprocessable("invalid_field", "Give the token a name that says where it is used.");
     e.details.push_back("name");
     return e;
   }

@@ -15,7 +15,7 @@ struct AuthOptions {
   std::chrono::seconds idle_timeout{2 * 3600};       // DESIGN.md §8: 2 h
   std::chrono::seconds absolute_timeout{12 * 3600};  // SR-18
   bool secure_cookies = false;                       // behind TLS: Secure + __Host- prefix
-  std::chrono::seconds revalidate{10};  // how stale a cached session/token may be
+  std::chrono::seconds revalidate{10};               // how stale a cached session/token may be
   int default_token_days = 365;
 };
 
@@ -37,9 +37,8 @@ class AuthService {
 
   // Creates a user with an already-hashed password. 409 if the name is taken, 422 for an
   // unknown role or a malformed name.
-  Result<User> create_user(db::Connection& tx, const std::string& username,
-                           const std::string& role, const std::string& password_hash,
-                           const std::string& actor);
+  Result<User> create_user(db::Connection& tx, const std::string& username, const std::string& role,
+                           const std::string& password_hash, const std::string& actor);
   // Replaces the password and revokes every session of the user (SR-18).
   Status set_password(db::Connection& tx, const std::string& username,
                       const std::string& password_hash, const std::string& actor);
@@ -48,15 +47,14 @@ class AuthService {
   Result<NewSession> open_session(db::Connection& tx, const User& user,
                                   const std::string& remote_ip,
                                   const std::optional<std::string>& rehash);
-  Status close_session(db::Connection& tx, const std::string& session_id,
-                       const std::string& actor);
+  Status close_session(db::Connection& tx, const std::string& session_id, const std::string& actor);
 
   Result<NewToken> create_token(db::Connection& tx, const std::string& user_id,
                                 const std::string& actor, const std::string& name,
                                 std::optional<int64_t> expires_in_days);
   // Revokes a token owned by `owner_id` (any owner when `any_owner`); 404 otherwise.
-  Status revoke_token(db::Connection& tx, const std::string& token_id,
-                      const std::string& owner_id, bool any_owner, const std::string& actor);
+  Status revoke_token(db::Connection& tx, const std::string& token_id, const std::string& owner_id,
+                      bool any_owner, const std::string& actor);
 
   // Lower-cases and checks a username: 1-64 of [a-z0-9._-]. 422 otherwise.
   static Result<std::string> normalize_username(std::string_view username);

@@ -137,10 +137,10 @@ Result<std::optional<TokenRow>> find_token(db::Connection& c, const std::string&
 }
 
 Result<std::vector<TokenRow>> list_tokens(db::Connection& c, const std::string& user_id) {
-  SD_ASSIGN_OR_RETURN(auto q, c.query(std::string(kTokenCols) +
-                                          "WHERE t.user_id = ? AND t.revoked_at IS NULL "
-                                          "ORDER BY t.id",
-                                      user_id));
+  SD_ASSIGN_OR_RETURN(
+      auto q, c.query(std::string(kTokenCols) + "WHERE t.user_id = ? AND t.revoked_at IS NULL "
+                                                "ORDER BY t.id",
+                      user_id));
   std::vector<TokenRow> out;
   for (;;) {
     SD_ASSIGN_OR_RETURN(bool row, q.step());

@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <vector>
 
 namespace smartdairy::auth {
@@ -44,13 +45,28 @@ bool needs_rehash(const std::string& hash) {
   return crypto_pwhash_str_needs_rehash(hash.c_str(), kOpsLimit, kMemLimit) != 0;
 }
 
-Status check_password_policy(std::string_view password) {
+Status check_password_policy(std::string_view password, std::string_view username) {
   size_t n = count_code_points(password);
   if (n < 12 || n > 128) {
+    Error e =
+        Error::unprocessable("weak_password",
+                             "Choose a password of 12 to 128 characters; a few unrelated words "
+                             "make a strong one that is easy to type. This one has " +
+                                 std::to_string(n) + ".");
+    e.details.push_back("password");
+    return e;
+  }
+  std::string lower(password);
+  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  auto words = common_passwords();
+  bool common = std::binary_search(words.begin(), words.end(), std::string_view(lower));
+  std::string user(username);
+  for (auto& c : user) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (common || (!user.empty() && lower.find(user) != std::string::npos)) {
     Error e = Error::unprocessable(
-        "weak_password", "Choose a password of 12 to 128 characters; a few unrelated words "
-                         "make a strong one that is easy to type. This one has " +
-                             std::to_string(n) + ".");
+        "weak_password", common ? "This password is on a list of commonly used passwords; "
+                                  "choose one nobody else is likely to use."
+                                : "The password must not contain the username.");
     e.details.push_back("password");
     return e;
   }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -16,8 +17,12 @@ bool verify_password(const std::string& hash, std::string_view password);
 bool needs_rehash(const std::string& hash);
 
 // Password policy (SR-14): 12 to 128 characters (Unicode code points), any characters, no
-// composition rules. Returns a 422 error that says what to change.
-Status check_password_policy(std::string_view password);
+// composition rules, not in the list of common passwords, not the username. Returns a 422
+// error that says what to change.
+Status check_password_policy(std::string_view password, std::string_view username = {});
+
+// The common-password list compiled into the binary (lower-case, sorted).
+std::span<const std::string_view> common_passwords();
 
 // `bytes` random bytes from the CSPRNG, base64url without padding.
 std::string random_token(size_t bytes = 32);

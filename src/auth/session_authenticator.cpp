@@ -75,9 +75,7 @@ asio::awaitable<std::optional<http::Principal>> SessionAuthenticator::by_session
       }
     }
   }
-  auto job = [id, now](db::Connection& c) {
-    return store::find_session(c, id, now);
-  };
+  auto job = [id, now](db::Connection& c) { return store::find_session(c, id, now); };
   auto row = co_await http::read(readers_, job);
   if (!row.ok() || !row->has_value()) {
     forget(id);
@@ -131,9 +129,7 @@ asio::awaitable<std::optional<http::Principal>> SessionAuthenticator::by_token(s
       }
     }
   }
-  auto job = [digest, now](db::Connection& c) {
-    return store::find_token(c, digest, now);
-  };
+  auto job = [digest, now](db::Connection& c) { return store::find_token(c, digest, now); };
   auto row = co_await http::read(readers_, job);
   std::lock_guard lock(mu_);
   if (!row.ok() || !row->has_value()) {

@@ -39,9 +39,9 @@ class SessionAuthenticator final : public http::Authenticator {
  private:
   struct Entry {
     http::Principal principal;
-    int64_t expires_at = 0;       // absolute, micros
-    int64_t last_seen = 0;        // micros, in memory
-    int64_t persisted_seen = 0;   // last value written to the database
+    int64_t expires_at = 0;      // absolute, micros
+    int64_t last_seen = 0;       // micros, in memory
+    int64_t persisted_seen = 0;  // last value written to the database
     std::chrono::steady_clock::time_point checked;
     bool is_token = false;
   };

@@ -1,7 +1,8 @@
 #include "core/clock.h"
 
-#include <ctime>
 #include <fmt/format.h>
+
+#include <ctime>
 
 namespace smartdairy {
 

@@ -59,7 +59,9 @@ bool set_level(std::string_view level) {
   return false;
 }
 
-bool enabled(Level level) { return static_cast<int>(level) >= g_level.load(std::memory_order_relaxed); }
+bool enabled(Level level) {
+  return static_cast<int>(level) >= g_level.load(std::memory_order_relaxed);
+}
 
 void write(Level level, std::string_view msg, Fields fields) {
   if (!enabled(level)) return;

@@ -14,7 +14,7 @@ namespace smartdairy {
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit
+  Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}      // NOLINT: implicit
   Result(Error error) : v_(std::in_place_index<1>, std::move(error)) {}  // NOLINT: implicit
 
   bool ok() const { return v_.index() == 0; }
@@ -84,17 +84,18 @@ inline Status ok_status() { return {}; }
 #define SD_CONCAT(a, b) SD_CONCAT_INNER(a, b)
 
 // Returns the error of a Result/Status expression from the enclosing function.
-#define SD_RETURN_IF_ERROR(expr)                   \
-  do {                                             \
-    auto&& sd_status_ = (expr);                    \
-    if (!sd_status_.ok()) {                        \
-      return std::move(sd_status_).error();        \
-    }                                              \
+#define SD_RETURN_IF_ERROR(expr)            \
+  do {                                      \
+    auto&& sd_status_ = (expr);             \
+    if (!sd_status_.ok()) {                 \
+      return std::move(sd_status_).error(); \
+    }                                       \
   } while (false)
 
 // `SD_ASSIGN_OR_RETURN(auto x, expr);` binds the value or returns the error.
 #define SD_ASSIGN_OR_RETURN(lhs, expr) \
   SD_ASSIGN_OR_RETURN_IMPL(SD_CONCAT(sd_result_, __LINE__), lhs, expr)
+// NOLINTNEXTLINE(bugprone-macro-parentheses): lhs is a declaration, it cannot be wrapped.
 #define SD_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
   auto tmp = (expr);                             \
   if (!tmp.ok()) return std::move(tmp).error();  \

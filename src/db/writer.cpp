@@ -1,9 +1,10 @@
 #include "db/writer.h"
 
 #include <sqlite3.h>
-#include "core/log.h"
 
 #include <exception>
+
+#include "core/log.h"
 
 namespace smartdairy::db {
 
@@ -22,7 +23,9 @@ Writer::Writer(std::unique_ptr<Connection> conn, WriterOptions options)
 
 Writer::~Writer() { stop(); }
 
-void Writer::start() { thread_ = std::thread([this] { loop(); }); }
+void Writer::start() {
+  thread_ = std::thread([this] { loop(); });
+}
 
 void Writer::stop() {
   {
@@ -39,8 +42,8 @@ Status Writer::submit(WriteJob job) {
     if (stopping_ || failed_.load()) return stopped_error();
     if (queue_.size() >= options_.max_queue) {
       Error e = Error::unavailable("writer_overloaded",
-                                  "The server is receiving more writes than it can commit; "
-                                  "retry in a moment.");
+                                   "The server is receiving more writes than it can commit; "
+                                   "retry in a moment.");
       e.retry_after_seconds = 1;
       return e;
     }

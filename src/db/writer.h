@@ -23,8 +23,8 @@ struct WriteJob {
 };
 
 struct WriterOptions {
-  size_t max_batch = 4096;      // commands per transaction
-  size_t max_queue = 100'000;   // beyond this, submit() refuses with 503
+  size_t max_batch = 4096;     // commands per transaction
+  size_t max_queue = 100'000;  // beyond this, submit() refuses with 503
 };
 
 // Called after each batch: how many commands, how long BEGIN..COMMIT took.

@@ -6,25 +6,24 @@
 
 namespace smartdairy::events {
 
-DurableConsumer::DurableConsumer(std::string name, ConsumerFn fn, db::Writer& writer,
-                                 size_t batch)
+DurableConsumer::DurableConsumer(std::string name, ConsumerFn fn, db::Writer& writer, size_t batch)
     : name_(std::move(name)), fn_(std::move(fn)), writer_(writer), batch_(batch) {}
 
 void DurableConsumer::wake() {
   if (scheduled_.exchange(true)) return;
   auto processed = std::make_shared<size_t>(0);
   auto new_offset = std::make_shared<int64_t>(-1);
-  Status st = writer_.submit(db::WriteJob{
-      [this, processed, new_offset](db::Connection& tx) {
-        return run(tx, *processed, *new_offset);
-      },
-      [this, processed, new_offset](const Status& commit) {
-        scheduled_.store(false);
-        if (!commit.ok()) return;
-        if (*new_offset >= 0) offset_.store(*new_offset, std::memory_order_relaxed);
-        // A full batch means there may be more: keep going.
-        if (*processed == batch_) wake();
-      }});
+  Status st = writer_.submit(db::WriteJob{[this, processed, new_offset](db::Connection& tx) {
+                                            return run(tx, *processed, *new_offset);
+                                          },
+                                          [this, processed, new_offset](const Status& commit) {
+                                            scheduled_.store(false);
+                                            if (!commit.ok()) return;
+                                            if (*new_offset >= 0)
+                                              offset_.store(*new_offset, std::memory_order_relaxed);
+                                            // A full batch means there may be more: keep going.
+                                            if (*processed == batch_) wake();
+                                          }});
   if (!st.ok()) scheduled_.store(false);
 }
 
@@ -42,9 +41,9 @@ bool DurableConsumer::run(db::Connection& tx, size_t& processed, int64_t& new_of
     Status st = fn_(tx, ev);
     if (!st.ok()) {
       errors_.fetch_add(1, std::memory_order_relaxed);
-      log::error("consumer failed; will retry from this event",
-                 {{"consumer", name_}, {"seq", ev.seq}, {"type", ev.type},
-                  {"error", st.error().message}});
+      log::error(
+          "consumer failed; will retry from this event",
+          {{"consumer", name_}, {"seq", ev.seq}, {"type", ev.type}, {"error", st.error().message}});
       return false;
     }
   }

@@ -19,8 +19,8 @@ Result<Event> append(db::Connection& tx, EventDraft draft, const Clock& clock) {
       auto q, tx.query("INSERT INTO events_log (seq, id, type, aggregate_type, aggregate_id, "
                        "occurred_at, actor, data) VALUES ((SELECT COALESCE(MAX(seq), 0) + 1 FROM "
                        "events_log), ?, ?, ?, ?, ?, ?, ?) RETURNING seq",
-                       ev.id, ev.type, ev.aggregate_type, ev.aggregate_id, ev.occurred_at,
-                       ev.actor, ev.data));
+                       ev.id, ev.type, ev.aggregate_type, ev.aggregate_id, ev.occurred_at, ev.actor,
+                       ev.data));
   SD_ASSIGN_OR_RETURN(bool row, q.step());
   if (!row) return Error::internal("events_log insert returned no seq");
   ev.seq = q.int64(0);

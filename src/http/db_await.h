@@ -3,8 +3,8 @@
 // Bridges the database threads to Asio coroutines: a handler `co_await`s a write or read
 // job and resumes on its own executor once the job is done (for writes: once durable).
 
-#include <boost/asio/async_result.hpp>
 #include <boost/asio/associated_executor.hpp>
+#include <boost/asio/async_result.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <exception>

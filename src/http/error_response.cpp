@@ -45,13 +45,12 @@ Response error_response(const Error& error, const Request& request) {
   boost::json::object body;
   boost::json::object err;
   if (status >= 500 && error.kind != ErrorKind::kUnavailable) {
-    log::error("internal error", {{"request_id", request.request_id},
-                                  {"code", error.code},
-                                  {"error", error.message}});
+    log::error(
+        "internal error",
+        {{"request_id", request.request_id}, {"code", error.code}, {"error", error.message}});
     err["code"] = "internal";
-    err["message"] =
-        "Something went wrong on our side. Quote request id " + request.request_id +
-        " to your administrator; the details are in the server log.";
+    err["message"] = "Something went wrong on our side. Quote request id " + request.request_id +
+                     " to your administrator; the details are in the server log.";
     err["details"] = boost::json::array();
   } else {
     err["code"] = error.code;

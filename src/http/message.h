@@ -24,10 +24,10 @@ struct Principal {
   std::string user_id;
   std::string username;
   std::string role;
-  bool via_session = false;    // cookie-authenticated: unsafe methods need the CSRF header
-  std::string session_key;     // hashed session id (never the raw token)
+  bool via_session = false;  // cookie-authenticated: unsafe methods need the CSRF header
+  std::string session_key;   // hashed session id (never the raw token)
   std::string csrf_token;
-  std::string token_id;        // API token id when via bearer
+  std::string token_id;  // API token id when via bearer
 };
 
 // An HTTP request as the routes see it: no Beast types.

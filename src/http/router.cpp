@@ -51,8 +51,7 @@ void Router::add(Method method, std::string pattern, Permission permission, Hand
   auto segments = split_path(pattern);
   for (const auto& r : routes_) {
     if (r->method == method && same_shape(r->segments, segments)) {
-      throw std::logic_error("duplicate route " + std::string(method_name(method)) + " " +
-                             pattern);
+      throw std::logic_error("duplicate route " + std::string(method_name(method)) + " " + pattern);
     }
   }
   auto route = std::make_unique<Route>();
@@ -94,8 +93,7 @@ RouteMatch Router::match(Method method, std::string_view path) {
       result.route = r.get();
       for (size_t i = 0; i < segments.size(); ++i) {
         if (is_param(r->segments[i])) {
-          result.params.emplace(r->segments[i].substr(1, r->segments[i].size() - 2),
-                                segments[i]);
+          result.params.emplace(r->segments[i].substr(1, r->segments[i].size() - 2), segments[i]);
         }
       }
       return result;

@@ -88,8 +88,7 @@ bool is_json_content_type(std::string_view ct) {
   if (semi == std::string_view::npos) return true;
   std::string params(ct.substr(semi + 1));
   for (auto& c : params) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return params.find("charset") == std::string::npos ||
-         params.find("utf-8") != std::string::npos;
+  return params.find("charset") == std::string::npos || params.find("utf-8") != std::string::npos;
 }
 
 struct Conn {
@@ -314,10 +313,9 @@ asio::awaitable<void> Server::Impl::session(tcp::socket socket) {
                                    "headers.");
         early->kind = ErrorKind::kHeadersTooLarge;
       } else if (ec == bhttp::error::body_limit) {
-        early = Error::bad_request("body_too_large",
-                                   "The request body exceeds the " +
-                                       std::to_string(opts.body_limit / 1024) +
-                                       " KiB limit; send less data per request.");
+        early = Error::bad_request("body_too_large", "The request body exceeds the " +
+                                                         std::to_string(opts.body_limit / 1024) +
+                                                         " KiB limit; send less data per request.");
         early->kind = ErrorKind::kPayloadTooLarge;
       } else if (ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category() &&
                  ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message) {
@@ -398,10 +396,12 @@ asio::awaitable<bhttp::response<bhttp::string_body>> Server::Impl::handle(
 
 asio::awaitable<Response> Server::Impl::dispatch(Request& req, RouteStats*& stats) {
   if (req.method == Method::kOther) {
-    co_return error_response(
-        Error{ErrorKind::kMethodNotAllowed, "method_not_allowed",
-              "This server accepts GET, POST, PUT, PATCH and DELETE.", {}, 0},
-        req);
+    co_return error_response(Error{ErrorKind::kMethodNotAllowed,
+                                   "method_not_allowed",
+                                   "This server accepts GET, POST, PUT, PATCH and DELETE.",
+                                   {},
+                                   0},
+                             req);
   }
   auto m = router.match(req.method, req.path);
   if (m.kind == RouteMatch::kNotFound) {
@@ -411,7 +411,8 @@ asio::awaitable<Response> Server::Impl::dispatch(Request& req, RouteStats*& stat
                              req);
   }
   if (m.kind == RouteMatch::kMethodNotAllowed) {
-    Response r = error_response(Error{ErrorKind::kMethodNotAllowed, "method_not_allowed",
+    Response r = error_response(Error{ErrorKind::kMethodNotAllowed,
+                                      "method_not_allowed",
                                       std::string(method_name(req.method)) + " is not allowed on " +
                                           req.path + "; use " + m.allow + ".",
                                       {},
@@ -427,17 +428,21 @@ asio::awaitable<Response> Server::Impl::dispatch(Request& req, RouteStats*& stat
 
   // SR-09: JSON only, never compressed.
   if (req.has_header("content-encoding")) {
-    co_return error_response(Error{ErrorKind::kUnsupportedMedia, "unsupported_media_type",
+    co_return error_response(Error{ErrorKind::kUnsupportedMedia,
+                                   "unsupported_media_type",
                                    "Compressed request bodies are not accepted; send plain "
                                    "JSON without Content-Encoding.",
-                                   {}, 0},
+                                   {},
+                                   0},
                              req);
   }
   if (!req.body.empty() && !is_json_content_type(req.header("content-type"))) {
-    co_return error_response(Error{ErrorKind::kUnsupportedMedia, "unsupported_media_type",
+    co_return error_response(Error{ErrorKind::kUnsupportedMedia,
+                                   "unsupported_media_type",
                                    "Send the body as JSON with 'Content-Type: "
                                    "application/json'.",
-                                   {}, 0},
+                                   {},
+                                   0},
                              req);
   }
 
