@@ -186,6 +186,101 @@ asio::awaitable<Response> revoke_token(AuthModule* m, Request& req) {
   co_return Response::no_content();
 }
 
+asio::awaitable<Response> list_sessions(AuthModule* m, Request& req) {
+  std::string user_id = req.principal->user_id;
+  std::string current = req.principal->session_key;
+  int64_t now = m->service_.clock().now_micros();
+  auto job = [user_id, now](db::Connection& c) { return store::list_sessions(c, user_id, now); };
+  auto rows = co_await http::read(m->db_.readers(), job);
+  if (!rows.ok()) co_return http::error_response(rows.error(), req);
+  json::array items;
+  for (const auto& s : *rows) {
+    items.emplace_back(json::object{{"id", s.id},
+                                    {"created_at", format_rfc3339(s.created_at)},
+                                    {"last_seen_at", format_rfc3339(s.last_seen_at)},
+                                    {"expires_at", format_rfc3339(s.expires_at)},
+                                    {"remote_ip", s.remote_ip},
+                                    {"current", s.id == current}});
+  }
+  co_return Response::json(200,
+                           json::object{{"items", std::move(items)}, {"next_cursor", nullptr}});
+}
+
+asio::awaitable<Response> end_session(AuthModule* m, Request& req) {
+  std::string id(req.param("id"));
+  std::string user_id = req.principal->user_id;
+  auto job = [m, id, user_id](db::Connection& tx) {
+    return m->service_.end_own_session(tx, id, user_id);
+  };
+  auto st = co_await http::write(m->db_.writer(), job);
+  if (!st.ok()) co_return http::error_response(st.error(), req);
+  m->authenticator_.forget(id);
+  co_return Response::no_content();
+}
+
+asio::awaitable<Response> change_password(AuthModule* m, Request& req) {
+  auto body = parse_json(req.body);
+  if (!body.ok()) co_return http::error_response(body.error(), req);
+  FieldReader r(*body);
+  auto current = r.required_string("current_password", 1024);
+  auto next = r.required_string("new_password", 1024);
+  Status done = r.finish();
+  if (!current.ok()) co_return http::error_response(current.error(), req);
+  if (!next.ok()) co_return http::error_response(next.error(), req);
+  if (!done.ok()) co_return http::error_response(done.error(), req);
+  const http::Principal p = *req.principal;
+  if (int wait =
+          m->throttle_.retry_after(req.remote_ip, p.username, m->service_.clock().steady_now());
+      wait > 0) {
+    co_return http::error_response(
+        Error{ErrorKind::kTooManyRequests,
+              "too_many_attempts",
+              "Too many wrong passwords. Wait " + std::to_string(wait) + " seconds.",
+              {},
+              wait},
+        req);
+  }
+  if (Status policy = check_password_policy(*next, p.username); !policy.ok()) {
+    Error e = policy.error();
+    e.details = {"new_password"};
+    co_return http::error_response(e, req);
+  }
+  std::string user_id = p.user_id;
+  auto find = [user_id](db::Connection& c) { return store::find_user(c, user_id); };
+  auto user = co_await http::read(m->db_.readers(), find);
+  if (!user.ok()) co_return http::error_response(user.error(), req);
+  if (!user->has_value()) co_return http::error_response(Error::unauthorized("Log in again."), req);
+  std::string hash = (*user)->password_hash;
+  std::string cur = *current;
+  std::string nxt = *next;
+  auto rehash = [hash, cur, nxt]() -> Result<std::optional<std::string>> {
+    if (!verify_password(hash, cur)) return std::optional<std::string>{};
+    SD_ASSIGN_OR_RETURN(std::string h, hash_password(nxt));
+    return std::optional<std::string>{std::move(h)};
+  };
+  auto new_hash = co_await http::offload(m->hashers_, rehash);
+  if (!new_hash.ok()) co_return http::error_response(new_hash.error(), req);
+  if (!new_hash->has_value()) {
+    m->throttle_.record_failure(req.remote_ip, p.username, m->service_.clock().steady_now());
+    log::warn("password change with a wrong current password",
+              {{"username", p.username}, {"remote", req.remote_ip}});
+    Error e = Error::unprocessable("wrong_password", "The current password is not correct.");
+    e.details = {"current_password"};
+    co_return http::error_response(e, req);
+  }
+  std::string keep = p.session_key;
+  std::string h = **new_hash;
+  std::string actor = p.username;
+  auto change = [m, user_id, h, keep, actor](db::Connection& tx) {
+    return m->service_.change_own_password(tx, user_id, h, keep, actor);
+  };
+  auto st = co_await http::write(m->db_.writer(), change);
+  if (!st.ok()) co_return http::error_response(st.error(), req);
+  m->authenticator_.forget_user_sessions(user_id, keep);
+  log::info("password changed; other sessions ended", {{"username", p.username}});
+  co_return Response::no_content();
+}
+
 }  // namespace
 
 void AuthModule::register_routes(http::Router& router) {
@@ -196,6 +291,12 @@ void AuthModule::register_routes(http::Router& router) {
              [this](Request& r) { return logout(this, r); });
   router.add(Method::kGet, "/api/v1/auth/me", http::kAuthenticated,
              [this](Request& r) { return me(this, r); });
+  router.add(Method::kGet, "/api/v1/auth/sessions", http::kAuthenticated,
+             [this](Request& r) { return list_sessions(this, r); });
+  router.add(Method::kDelete, "/api/v1/auth/sessions/{id}", http::kAuthenticated,
+             [this](Request& r) { return end_session(this, r); });
+  router.add(Method::kPost, "/api/v1/auth/password", http::kAuthenticated,
+             [this](Request& r) { return change_password(this, r); });
   router.add(Method::kPost, "/api/v1/auth/tokens", {"tokens.manage"},
              [this](Request& r) { return create_token(this, r); });
   router.add(Method::kGet, "/api/v1/auth/tokens", {"tokens.manage"},

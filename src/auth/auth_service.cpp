@@ -112,6 +112,27 @@ Status AuthService::close_session(db::Connection& tx, const std::string& session
   return store::revoke_session(tx, session_id, clock_.now_micros());
 }
 
+Status AuthService::end_own_session(db::Connection& tx, const std::string& session_id,
+                                    const std::string& user_id) {
+  SD_ASSIGN_OR_RETURN(bool found,
+                      store::revoke_own_session(tx, session_id, user_id, clock_.now_micros()));
+  if (!found) {
+    return Error::not_found("session_not_found",
+                            "No active session with that id belongs to you; list yours with "
+                            "GET /api/v1/auth/sessions.");
+  }
+  return {};
+}
+
+Status AuthService::change_own_password(db::Connection& tx, const std::string& user_id,
+                                        const std::string& new_hash,
+                                        const std::string& keep_session, const std::string& actor) {
+  int64_t now = clock_.now_micros();
+  SD_RETURN_IF_ERROR(store::update_password(tx, user_id, new_hash, now));
+  SD_RETURN_IF_ERROR(store::revoke_other_sessions(tx, user_id, keep_session, now));
+  return audit(tx, clock_, "user.password_changed", "user", user_id, actor, {});
+}
+
 Result<NewToken> AuthService::create_token(db::Connection& tx, const std::string& user_id,
                                            const std::string& actor, const std::string& name,
                                            std::optional<int64_t> expires_in_days) {

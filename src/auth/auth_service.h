@@ -48,6 +48,14 @@ class AuthService {
                                   const std::string& remote_ip,
                                   const std::optional<std::string>& rehash);
   Status close_session(db::Connection& tx, const std::string& session_id, const std::string& actor);
+  // Revokes one of the user's own sessions; 404 when it is not theirs or already ended.
+  Status end_own_session(db::Connection& tx, const std::string& session_id,
+                         const std::string& user_id);
+  // The user's own password change (SR-14, SR-18): the new hash replaces the old one and
+  // every other session of the user ends; `keep_session` (the caller's) stays.
+  Status change_own_password(db::Connection& tx, const std::string& user_id,
+                             const std::string& new_hash, const std::string& keep_session,
+                             const std::string& actor);
 
   Result<NewToken> create_token(db::Connection& tx, const std::string& user_id,
                                 const std::string& actor, const std::string& name,

@@ -99,6 +99,51 @@ Status revoke_user_sessions(db::Connection& c, const std::string& user_id, int64
                    now, user_id);
 }
 
+Status revoke_other_sessions(db::Connection& c, const std::string& user_id, const std::string& keep,
+                             int64_t now) {
+  return c.execute(
+      "UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND id <> ? AND revoked_at IS NULL",
+      now, user_id, keep);
+}
+
+Result<std::vector<SessionRow>> list_sessions(db::Connection& c, const std::string& user_id,
+                                              int64_t now) {
+  SD_ASSIGN_OR_RETURN(
+      auto q, c.query("SELECT id, created_at, last_seen_at, expires_at, remote_ip FROM sessions "
+                      "WHERE user_id = ? AND revoked_at IS NULL AND expires_at > ? "
+                      "ORDER BY created_at",
+                      user_id, now));
+  std::vector<SessionRow> out;
+  for (;;) {
+    SD_ASSIGN_OR_RETURN(bool row, q.step());
+    if (!row) break;
+    SessionRow s;
+    s.id = q.text(0);
+    s.user_id = user_id;
+    s.created_at = q.int64(1);
+    s.last_seen_at = q.int64(2);
+    s.expires_at = q.int64(3);
+    s.remote_ip = q.text(4);
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+Result<bool> revoke_own_session(db::Connection& c, const std::string& id,
+                                const std::string& user_id, int64_t now) {
+  SD_RETURN_IF_ERROR(c.execute(
+      "UPDATE sessions SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL", now,
+      id, user_id));
+  return c.changes() > 0;
+}
+
+Result<std::optional<User>> find_user(db::Connection& c, const std::string& id) {
+  SD_ASSIGN_OR_RETURN(auto q, c.query(std::string(kUserCols) + "WHERE id = ?", id));
+  SD_ASSIGN_OR_RETURN(bool row, q.step());
+  if (!row) return std::optional<User>{};
+  return std::optional<User>{read_user(q)};
+}
+
 Status insert_token(db::Connection& c, const TokenRow& t, const std::string& token_hash) {
   return c.execute(
       "INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, expires_at) "

@@ -59,6 +59,16 @@ Result<std::optional<SessionRow>> find_session(db::Connection& c, const std::str
 Status touch_session(db::Connection& c, const std::string& id, int64_t last_seen);
 Status revoke_session(db::Connection& c, const std::string& id, int64_t now);
 Status revoke_user_sessions(db::Connection& c, const std::string& user_id, int64_t now);
+// Revokes every session of the user except `keep`.
+Status revoke_other_sessions(db::Connection& c, const std::string& user_id, const std::string& keep,
+                             int64_t now);
+// The user's sessions that are neither revoked nor past their absolute expiry.
+Result<std::vector<SessionRow>> list_sessions(db::Connection& c, const std::string& user_id,
+                                              int64_t now);
+// Revokes session `id` if it belongs to `user_id`; false when there is no such live session.
+Result<bool> revoke_own_session(db::Connection& c, const std::string& id,
+                                const std::string& user_id, int64_t now);
+Result<std::optional<User>> find_user(db::Connection& c, const std::string& id);
 
 Status insert_token(db::Connection& c, const TokenRow& t, const std::string& token_hash);
 // An unrevoked, unexpired token of an active user, or nullopt.

@@ -187,6 +187,14 @@ void SessionAuthenticator::forget(const std::string& session_id) {
   cache_.erase(session_id);
 }
 
+void SessionAuthenticator::forget_user_sessions(const std::string& user_id,
+                                                const std::string& keep) {
+  std::lock_guard lock(mu_);
+  std::erase_if(cache_, [&](const auto& kv) {
+    return !kv.second.is_token && kv.second.principal.user_id == user_id && kv.first != keep;
+  });
+}
+
 void SessionAuthenticator::forget_token(const std::string& token_id) {
   std::lock_guard lock(mu_);
   std::erase_if(cache_, [&](const auto& kv) {

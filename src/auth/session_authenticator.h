@@ -30,7 +30,9 @@ class SessionAuthenticator final : public http::Authenticator {
   void remember(const SessionRow& row);
   // Drops a session from the cache (logout).
   void forget(const std::string& session_id);
-  // Drops every cached token (after a revocation on this node).
+  // Drops the user's cached sessions except `keep` (after a password change).
+  void forget_user_sessions(const std::string& user_id, const std::string& keep);
+  // Drops a cached token (after a revocation on this node).
   void forget_token(const std::string& token_id);
 
   // The raw session token from the Cookie header, or "".

@@ -140,10 +140,9 @@ TEST_F(CredentialsTest, NeedsRehashOnlyForWeakerParameters) {
   EXPECT_FALSE(needs_rehash(*hash_));
   // A hash made with the minimum argon2id cost, as an older release might have stored.
   char weak[crypto_pwhash_STRBYTES];
-  ASSERT_EQ(crypto_pwhash_str_alg(weak, kPassword.data(), kPassword.size(),
-                                  crypto_pwhash_argon2id_OPSLIMIT_MIN,
-                                  crypto_pwhash_argon2id_MEMLIMIT_MIN,
-                                  crypto_pwhash_ALG_ARGON2ID13),
+  ASSERT_EQ(crypto_pwhash_str_alg(
+                weak, kPassword.data(), kPassword.size(), crypto_pwhash_argon2id_OPSLIMIT_MIN,
+                crypto_pwhash_argon2id_MEMLIMIT_MIN, crypto_pwhash_ALG_ARGON2ID13),
             0);
   EXPECT_TRUE(verify_password(weak, kPassword));
   EXPECT_TRUE(needs_rehash(weak));
@@ -157,10 +156,17 @@ TEST(PasswordPolicyTest, CountsUnicodeCodePointsFrom12To128) {
   const std::string e_acute = "\xC3\xA9";      // 2 bytes
   const std::string cow = "\xF0\x9F\x90\x84";  // 4 bytes
   const std::vector<Case> cases = {
-      {repeat("a", 11), false},    {repeat("a", 12), true},     {repeat("a", 128), true},
-      {repeat("a", 129), false},   {repeat(e_acute, 11), false}, {repeat(e_acute, 12), true},
-      {repeat(e_acute, 128), true}, {repeat(e_acute, 129), false}, {repeat(cow, 11), false},
-      {repeat(cow, 12), true},     {"", false},
+      {repeat("a", 11), false},
+      {repeat("a", 12), true},
+      {repeat("a", 128), true},
+      {repeat("a", 129), false},
+      {repeat(e_acute, 11), false},
+      {repeat(e_acute, 12), true},
+      {repeat(e_acute, 128), true},
+      {repeat(e_acute, 129), false},
+      {repeat(cow, 11), false},
+      {repeat(cow, 12), true},
+      {"", false},
   };
   for (const auto& c : cases) {
     Status st = check_password_policy(c.password);
@@ -192,8 +198,9 @@ TEST(RandomTokenTest, IsUniqueAndUrlSafe) {
   for (int i = 0; i < 500; ++i) {
     std::string t = random_token();
     EXPECT_EQ(t.size(), 43u);  // 32 bytes, base64url without padding
-    EXPECT_EQ(t.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
-              std::string::npos)
+    EXPECT_EQ(
+        t.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+        std::string::npos)
         << t;
     seen.insert(t);
   }
@@ -344,7 +351,9 @@ TEST_F(AuthServiceTest, CreateUserRejectsTakenNamesAndBadInput) {
   EXPECT_EQ(bad_role.error().code, "invalid_role");
 
   for (const std::string& name : {std::string(""), std::string("bad name"), std::string("bob@x"),
-                                  std::string("b\xC3\xB6b"), std::string(65, 'b')}) {
+                                  std::string("b\xC3\xB6"
+                                              "b"),
+                                  std::string(65, 'b')}) {
     auto bad = create(name);
     ASSERT_FALSE(bad.ok()) << name;
     EXPECT_EQ(bad.error().kind, ErrorKind::kUnprocessable) << name;
@@ -410,8 +419,8 @@ TEST_F(AuthServiceTest, CloseSessionRevokesIt) {
   ASSERT_TRUE(u.ok());
   auto s = login(*u);
   ASSERT_TRUE(s.ok());
-  ASSERT_TRUE(tx([&](db::Connection& c) { return service_.close_session(c, s->row.id, "alice"); })
-                  .ok());
+  ASSERT_TRUE(
+      tx([&](db::Connection& c) { return service_.close_session(c, s->row.id, "alice"); }).ok());
   EXPECT_FALSE(find_session(s->row.id).has_value());
 }
 
@@ -440,9 +449,8 @@ TEST_F(AuthServiceTest, SetPasswordRevokesEverySessionOfThatUser) {
   EXPECT_EQ(log.back().actor, "admin");
   EXPECT_EQ(log.back().occurred_at, clock_.now_micros());
 
-  Status missing = tx([&](db::Connection& c) {
-    return service_.set_password(c, "nobody", "new-hash", "admin");
-  });
+  Status missing = tx(
+      [&](db::Connection& c) { return service_.set_password(c, "nobody", "new-hash", "admin"); });
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.error().kind, ErrorKind::kNotFound);
   EXPECT_EQ(missing.error().code, "user_not_found");
@@ -524,9 +532,8 @@ TEST_F(AuthServiceTest, EveryWriteAppendsItsAuditEventInOrder) {
   auto alice = create("alice");
   ASSERT_TRUE(alice.ok());
   clock_.advance(seconds(1));
-  ASSERT_TRUE(tx([&](db::Connection& c) {
-                return service_.set_password(c, "alice", "h2", "admin");
-              }).ok());
+  ASSERT_TRUE(
+      tx([&](db::Connection& c) { return service_.set_password(c, "alice", "h2", "admin"); }).ok());
   clock_.advance(seconds(1));
   auto t = tx([&](db::Connection& c) {
     return service_.create_token(c, alice->id, "alice", "ci", std::nullopt);
@@ -557,7 +564,9 @@ TEST_F(AuthServiceTest, EveryWriteAppendsItsAuditEventInOrder) {
     EXPECT_EQ(log[i].aggregate_type, expected[i].aggregate_type);
     EXPECT_EQ(log[i].aggregate_id, expected[i].aggregate_id);
     EXPECT_EQ(log[i].actor, expected[i].actor);
-    if (i > 0) EXPECT_EQ(log[i].occurred_at, log[i - 1].occurred_at + 1'000'000);
+    if (i > 0) {
+      EXPECT_EQ(log[i].occurred_at, log[i - 1].occurred_at + 1'000'000);
+    }
   }
   // The token's secret never reaches the audit trail.
   for (const auto& ev : log) EXPECT_EQ(ev.data.find(t->token), std::string::npos);
@@ -572,8 +581,7 @@ TEST_F(AuthServiceTest, AuthModuleRoutesDeclareOnlyKnownPermissions) {
   ASSERT_FALSE(router.routes().empty());
   for (const auto& route : router.routes()) {
     std::string_view p = route->permission.name;
-    EXPECT_TRUE(p == http::kPublic.name || p == http::kAuthenticated.name ||
-                is_known_permission(p))
+    EXPECT_TRUE(p == http::kPublic.name || p == http::kAuthenticated.name || is_known_permission(p))
         << route->pattern << " declares " << p;
   }
 }

@@ -107,12 +107,11 @@ TEST(WriterTest, GroupCommitsConcurrentSubmissionsIntoFewTransactions) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kPerThread; ++i) {
         std::string name = "t" + std::to_string(t) + "-" + std::to_string(i);
-        Status st = writer.submit(WriteJob{
-            [name](Connection& tx) { return insert_item(tx, name); },
-            [&](const Status& commit) {
-              (commit.ok() ? ok : failed).fetch_add(1);
-              all_done.count_down();
-            }});
+        Status st = writer.submit(WriteJob{[name](Connection& tx) { return insert_item(tx, name); },
+                                           [&](const Status& commit) {
+                                             (commit.ok() ? ok : failed).fetch_add(1);
+                                             all_done.count_down();
+                                           }});
         EXPECT_TRUE(st.ok());
       }
     });
@@ -181,8 +180,8 @@ TEST(WriterTest, DISABLED_RollsBackAJobThatThrowsANonStandardException) {
     throw 42;
   });
   EXPECT_TRUE(st.ok());
-  EXPECT_TRUE(run_write(db->writer(), [](Connection& tx) { return insert_item(tx, "after"); })
-                  .ok());
+  EXPECT_TRUE(
+      run_write(db->writer(), [](Connection& tx) { return insert_item(tx, "after"); }).ok());
   EXPECT_EQ(item_names(db->path()), (std::set<std::string>{"after"}));
 }
 
@@ -330,8 +329,8 @@ TEST(WriterFailStopTest, JobsQueuedBehindTheFailureGetErrors) {
                   .ok());
   ASSERT_TRUE(test::eventually([&] { return writer.queue_depth() == 0; }));
   for (int i = 0; i < 3; ++i) {
-    ASSERT_TRUE(writer.submit({[](Connection& tx) { return insert_item(tx, "queued"); }, done})
-                    .ok());
+    ASSERT_TRUE(
+        writer.submit({[](Connection& tx) { return insert_item(tx, "queued"); }, done}).ok());
   }
   faulty_vfs::fail_sync.store(true);
   queued.set_value();
@@ -376,9 +375,8 @@ TEST(ReaderPoolTest, SurvivesAThrowingJobAndRefusesAfterStop) {
   TempDir dir;
   auto db = open_db(dir.file("app.db"), 1);
   ASSERT_NE(db, nullptr);
-  ASSERT_TRUE(db->readers()
-                  .submit([](Connection&) { throw std::runtime_error("read job failed"); })
-                  .ok());
+  ASSERT_TRUE(
+      db->readers().submit([](Connection&) { throw std::runtime_error("read job failed"); }).ok());
   std::promise<int64_t> rows;
   ASSERT_TRUE(db->readers()
                   .submit([&](Connection& conn) {
@@ -502,9 +500,9 @@ TEST(ConnectionTest, MapsConstraintFailuresToConflictAndReusesStatements) {
   EXPECT_EQ(dup.error().code, "constraint_violation");
 
   // The cached statement was reset and its bindings cleared after the failure.
-  ASSERT_TRUE(c.execute("INSERT INTO t (id, note) VALUES (?, ?)", 2, std::optional<std::string>(
-                                                                           "two"))
-                  .ok());
+  ASSERT_TRUE(
+      c.execute("INSERT INTO t (id, note) VALUES (?, ?)", 2, std::optional<std::string>("two"))
+          .ok());
   EXPECT_EQ(scalar(c, "SELECT count(*) FROM t WHERE note IS NULL"), 1);
   EXPECT_EQ(c.scalar_text("SELECT note FROM t WHERE id = ?", 2)->value_or(""), "two");
   EXPECT_FALSE(c.scalar_text("SELECT note FROM t WHERE id = ?", 3)->has_value());

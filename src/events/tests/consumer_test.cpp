@@ -40,7 +40,9 @@ class ConsumerTest : public EventsTest {
   }
 
   // Waits until every job queued so far has completed (the writer runs them in order).
-  void flush() { ASSERT_TRUE(run_write(writer(), [](db::Connection&) { return true; }).ok()); }
+  void flush() {
+    ASSERT_TRUE(run_write(writer(), [](db::Connection&) { return true; }).ok());
+  }
 
   // Events applied by `consumer` in the order it applied them, as seqs 1..n with no
   // repeats and no holes.
@@ -76,11 +78,11 @@ TEST_F(ConsumerTest, AppliesEveryCommittedEventExactlyOnce) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kJobs; ++i) {
         bool keep = i % 5 != 4;
-        Status st = writer().submit(db::WriteJob{
-            [this, t, keep](db::Connection& tx) {
-              return append(tx, draft("t" + std::to_string(t)), clock_).ok() && keep;
-            },
-            [&](const Status&) { all_done.count_down(); }});
+        Status st = writer().submit(
+            db::WriteJob{[this, t, keep](db::Connection& tx) {
+                           return append(tx, draft("t" + std::to_string(t)), clock_).ok() && keep;
+                         },
+                         [&](const Status&) { all_done.count_down(); }});
         EXPECT_TRUE(st.ok());
       }
     });
@@ -281,10 +283,9 @@ TEST_F(ConsumerTest, DISABLED_WakesForEventsCommittedWithItsRun) {
   ASSERT_TRUE(bus.start(*conn).ok());  // queues the consumer's catch-up run
   // Queued behind the catch-up run, so both land in the first batch.
   ASSERT_TRUE(writer()
-                  .submit(db::WriteJob{[this](db::Connection& tx) {
-                                         return append(tx, draft("late"), clock_).ok();
-                                       },
-                                       nullptr})
+                  .submit(db::WriteJob{
+                      [this](db::Connection& tx) { return append(tx, draft("late"), clock_).ok(); },
+                      nullptr})
                   .ok());
   writer().start();
 

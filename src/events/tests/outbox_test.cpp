@@ -38,9 +38,8 @@ TEST_F(OutboxTest, AppendAssignsSeqIdAndTimeAndKeepsTheEnvelope) {
   EXPECT_EQ(first->data, R"({"qty":3})");
 
   clock_.advance(std::chrono::seconds(5));
-  auto second = transact(writer(), [&](db::Connection& tx) {
-    return append(tx, draft("order.shipped"), clock_);
-  });
+  auto second = transact(
+      writer(), [&](db::Connection& tx) { return append(tx, draft("order.shipped"), clock_); });
   ASSERT_TRUE(second.ok());
   EXPECT_EQ(second->seq, 2);
   EXPECT_LT(first->id, second->id);
@@ -68,18 +67,18 @@ TEST_F(OutboxTest, SeqStaysGapFreeWhenSavepointsWithEventsRollBack) {
   std::vector<int64_t> seq_of(4, -1);
   std::latch all_done(4);
   auto submit = [&](int index, bool keep, bool throws) {
-    Status st = writer().submit(db::WriteJob{
-        [&, index, keep, throws](db::Connection& tx) {
-          auto ev = append(tx, draft("job." + std::to_string(index)), clock_);
-          if (!ev.ok()) return false;
-          seq_of[index] = ev->seq;
-          if (throws) throw std::runtime_error("rolled back by throwing");
-          return keep;
-        },
-        [&](const Status& commit) {
-          EXPECT_TRUE(commit.ok());
-          all_done.count_down();
-        }});
+    Status st = writer().submit(
+        db::WriteJob{[&, index, keep, throws](db::Connection& tx) {
+                       auto ev = append(tx, draft("job." + std::to_string(index)), clock_);
+                       if (!ev.ok()) return false;
+                       seq_of[index] = ev->seq;
+                       if (throws) throw std::runtime_error("rolled back by throwing");
+                       return keep;
+                     },
+                     [&](const Status& commit) {
+                       EXPECT_TRUE(commit.ok());
+                       all_done.count_down();
+                     }});
     ASSERT_TRUE(st.ok());
   };
   submit(0, true, false);
@@ -95,9 +94,8 @@ TEST_F(OutboxTest, SeqStaysGapFreeWhenSavepointsWithEventsRollBack) {
                 EXPECT_TRUE(append(tx, draft("job.rolled_back"), clock_).ok());
                 return false;  // roll the append back
               }).ok());
-  auto last = transact(writer(), [&](db::Connection& tx) {
-    return append(tx, draft("job.last"), clock_);
-  });
+  auto last =
+      transact(writer(), [&](db::Connection& tx) { return append(tx, draft("job.last"), clock_); });
   ASSERT_TRUE(last.ok());
   EXPECT_EQ(last->seq, 3);
 

@@ -120,8 +120,7 @@ TEST_F(RouterTest, RejectsRoutesWithoutAKnownPermission) {
 
 TEST_F(RouterTest, RejectsMalformedPatternsAndMissingHandlers) {
   EXPECT_THROW(router_.add(Method::kGet, "", kPublic, responds(200)), std::logic_error);
-  EXPECT_THROW(router_.add(Method::kGet, "api/v1/items", kPublic, responds(200)),
-               std::logic_error);
+  EXPECT_THROW(router_.add(Method::kGet, "api/v1/items", kPublic, responds(200)), std::logic_error);
   EXPECT_THROW(router_.add(Method::kGet, "/api/v1/items", kPublic, Handler{}), std::logic_error);
   EXPECT_TRUE(router_.routes().empty());
 }
@@ -138,8 +137,8 @@ TEST_F(RouterTest, RejectsDuplicateRoutes) {
   // Another method, or a literal segment where the other has a parameter, is a new route.
   EXPECT_NO_THROW(
       router_.add(Method::kPut, "/api/v1/items/{id}", Permission{"items.write"}, responds(200)));
-  EXPECT_NO_THROW(
-      router_.add(Method::kGet, "/api/v1/items/{id}/lots", Permission{"items.read"}, responds(200)));
+  EXPECT_NO_THROW(router_.add(Method::kGet, "/api/v1/items/{id}/lots", Permission{"items.read"},
+                              responds(200)));
   EXPECT_EQ(router_.routes().size(), 3u);
 }
 
