@@ -53,14 +53,15 @@ int main(int argc, char** argv) {
     std::mutex mu;
     std::condition_variable cv;
     bool done = false;
-    Status created = writer.submit({[](db::Connection& tx) {
-                     return tx.exec("CREATE TABLE bench (id INTEGER PRIMARY KEY, v TEXT)").ok();
-                   },
-                   [&](const Status&) {
-                     std::lock_guard l(mu);
-                     done = true;
-                     cv.notify_all();
-                   }});
+    Status created =
+        writer.submit({[](db::Connection& tx) {
+                         return tx.exec("CREATE TABLE bench (id INTEGER PRIMARY KEY, v TEXT)").ok();
+                       },
+                       [&](const Status&) {
+                         std::lock_guard l(mu);
+                         done = true;
+                         cv.notify_all();
+                       }});
     if (!created.ok()) return 1;
     writer.start();
     std::unique_lock l(mu);

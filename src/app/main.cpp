@@ -105,6 +105,8 @@ int main(int argc, char** argv) {
   passwd->add_option("username", username, "Login name")->required();
   passwd->add_flag("--password-stdin", password_stdin, "Read the password from standard input");
   auto* list = user->add_subcommand("list", "List users and their roles.");
+  // `user add alice --data-dir var` as well as `user --data-dir var add alice`.
+  for (auto* leaf : {add, passwd, list}) leaf->fallthrough();
 
   auto* version = app.add_subcommand("version", "Print the version.");
 

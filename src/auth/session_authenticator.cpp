@@ -42,9 +42,11 @@ asio::awaitable<std::optional<http::Principal>> SessionAuthenticator::authentica
   auto authz = req.header("authorization");
   if (!authz.empty()) {
     // Bearer tokens only in Authorization (SR-19); a malformed header never falls back.
-    constexpr std::string_view kBearer = "Bearer ";
-    if (authz.size() <= kBearer.size() || authz.substr(0, kBearer.size()) != kBearer) {
-      co_return std::nullopt;
+    // The scheme is case-insensitive (RFC 9110 §11.1).
+    constexpr std::string_view kBearer = "bearer ";
+    if (authz.size() <= kBearer.size()) co_return std::nullopt;
+    for (size_t i = 0; i < kBearer.size(); ++i) {
+      if (std::tolower(static_cast<unsigned char>(authz[i])) != kBearer[i]) co_return std::nullopt;
     }
     co_return co_await by_token(std::string(trim(authz.substr(kBearer.size()))));
   }
@@ -60,55 +62,64 @@ asio::awaitable<std::optional<http::Principal>> SessionAuthenticator::by_session
   int64_t now = clock.now_micros();
   int64_t idle = service_.options().idle_timeout.count() * 1'000'000;
   auto steady = clock.steady_now();
-  {
-    std::lock_guard lock(mu_);
-    auto it = cache_.find(id);
-    if (it != cache_.end()) {
-      Entry& e = it->second;
-      if (now - e.last_seen > idle || now >= e.expires_at) {
-        cache_.erase(it);
-        co_return std::nullopt;
-      }
-      if (steady - e.checked < service_.options().revalidate) {
-        e.last_seen = now;
-        co_return e.principal;
+  for (int attempt = 0;; ++attempt) {
+    uint64_t generation;
+    {
+      std::lock_guard lock(mu_);
+      generation = generation_;
+      auto it = cache_.find(id);
+      if (it != cache_.end()) {
+        Entry& e = it->second;
+        if (now - e.last_seen > idle || now >= e.expires_at) {
+          cache_.erase(it);
+          co_return std::nullopt;
+        }
+        if (steady - e.checked < service_.options().revalidate) {
+          e.last_seen = now;
+          co_return e.principal;
+        }
       }
     }
+    auto job = [id, now](db::Connection& c) { return store::find_session(c, id, now); };
+    auto row = co_await http::read(readers_, job);
+    std::lock_guard lock(mu_);
+    if (!row.ok() || !row->has_value()) {
+      cache_.erase(id);
+      co_return std::nullopt;
+    }
+    // A logout or password change landed while we were reading: the row may be stale.
+    if (generation != generation_) {
+      if (attempt < 3) continue;
+      co_return std::nullopt;
+    }
+    const SessionRow& s = **row;
+    auto it = cache_.find(id);
+    int64_t last_seen = s.last_seen_at;
+    int64_t persisted = s.last_seen_at;
+    if (it != cache_.end()) last_seen = std::max(last_seen, it->second.last_seen);
+    if (now - last_seen > idle) {
+      if (it != cache_.end()) cache_.erase(it);
+      co_return std::nullopt;
+    }
+    Entry e;
+    e.principal.user_id = s.user_id;
+    e.principal.username = s.username;
+    e.principal.role = s.role;
+    e.principal.via_session = true;
+    e.principal.session_key = s.id;
+    e.principal.csrf_token = s.csrf_token;
+    e.expires_at = s.expires_at;
+    e.last_seen = now;
+    e.persisted_seen = persisted;
+    e.checked = steady;
+    if (now - persisted > kPersistEveryMicros) {
+      persist_last_seen(id, now, false);
+      e.persisted_seen = now;
+    }
+    auto principal = e.principal;
+    cache_[id] = std::move(e);
+    co_return principal;
   }
-  auto job = [id, now](db::Connection& c) { return store::find_session(c, id, now); };
-  auto row = co_await http::read(readers_, job);
-  if (!row.ok() || !row->has_value()) {
-    forget(id);
-    co_return std::nullopt;
-  }
-  const SessionRow& s = **row;
-  std::lock_guard lock(mu_);
-  auto it = cache_.find(id);
-  int64_t last_seen = s.last_seen_at;
-  int64_t persisted = s.last_seen_at;
-  if (it != cache_.end()) last_seen = std::max(last_seen, it->second.last_seen);
-  if (now - last_seen > idle) {
-    if (it != cache_.end()) cache_.erase(it);
-    co_return std::nullopt;
-  }
-  Entry e;
-  e.principal.user_id = s.user_id;
-  e.principal.username = s.username;
-  e.principal.role = s.role;
-  e.principal.via_session = true;
-  e.principal.session_key = s.id;
-  e.principal.csrf_token = s.csrf_token;
-  e.expires_at = s.expires_at;
-  e.last_seen = now;
-  e.persisted_seen = persisted;
-  e.checked = steady;
-  if (now - persisted > kPersistEveryMicros) {
-    persist_last_seen(id, now, false);
-    e.persisted_seen = now;
-  }
-  auto principal = e.principal;
-  cache_[id] = std::move(e);
-  co_return principal;
 }
 
 asio::awaitable<std::optional<http::Principal>> SessionAuthenticator::by_token(std::string token) {
@@ -116,39 +127,48 @@ asio::awaitable<std::optional<http::Principal>> SessionAuthenticator::by_token(s
   std::string digest = secret_digest(token);
   int64_t now = clock.now_micros();
   auto steady = clock.steady_now();
-  {
-    std::lock_guard lock(mu_);
-    auto it = cache_.find(digest);
-    if (it != cache_.end() && it->second.is_token) {
-      if (now >= it->second.expires_at) {
-        cache_.erase(it);
-        co_return std::nullopt;
-      }
-      if (steady - it->second.checked < service_.options().revalidate) {
-        co_return it->second.principal;
+  for (int attempt = 0;; ++attempt) {
+    uint64_t generation;
+    {
+      std::lock_guard lock(mu_);
+      generation = generation_;
+      auto it = cache_.find(digest);
+      if (it != cache_.end() && it->second.is_token) {
+        if (now >= it->second.expires_at) {
+          cache_.erase(it);
+          co_return std::nullopt;
+        }
+        if (steady - it->second.checked < service_.options().revalidate) {
+          co_return it->second.principal;
+        }
       }
     }
+    auto job = [digest, now](db::Connection& c) { return store::find_token(c, digest, now); };
+    auto row = co_await http::read(readers_, job);
+    std::lock_guard lock(mu_);
+    if (!row.ok() || !row->has_value()) {
+      cache_.erase(digest);
+      co_return std::nullopt;
+    }
+    // A revocation landed while we were reading: the row may be stale.
+    if (generation != generation_) {
+      if (attempt < 3) continue;
+      co_return std::nullopt;
+    }
+    const TokenRow& t = **row;
+    Entry e;
+    e.principal.user_id = t.user_id;
+    e.principal.username = t.username;
+    e.principal.role = t.role;
+    e.principal.token_id = t.id;
+    e.expires_at = t.expires_at.value_or(INT64_MAX);
+    e.checked = steady;
+    e.is_token = true;
+    if (now - t.last_used_at.value_or(0) > kPersistEveryMicros) persist_last_seen(t.id, now, true);
+    auto principal = e.principal;
+    cache_[digest] = std::move(e);
+    co_return principal;
   }
-  auto job = [digest, now](db::Connection& c) { return store::find_token(c, digest, now); };
-  auto row = co_await http::read(readers_, job);
-  std::lock_guard lock(mu_);
-  if (!row.ok() || !row->has_value()) {
-    cache_.erase(digest);
-    co_return std::nullopt;
-  }
-  const TokenRow& t = **row;
-  Entry e;
-  e.principal.user_id = t.user_id;
-  e.principal.username = t.username;
-  e.principal.role = t.role;
-  e.principal.token_id = t.id;
-  e.expires_at = t.expires_at.value_or(INT64_MAX);
-  e.checked = steady;
-  e.is_token = true;
-  if (now - t.last_used_at.value_or(0) > kPersistEveryMicros) persist_last_seen(t.id, now, true);
-  auto principal = e.principal;
-  cache_[digest] = std::move(e);
-  co_return principal;
 }
 
 void SessionAuthenticator::persist_last_seen(const std::string& id, int64_t seen, bool is_token) {
@@ -184,12 +204,14 @@ void SessionAuthenticator::remember(const SessionRow& row) {
 
 void SessionAuthenticator::forget(const std::string& session_id) {
   std::lock_guard lock(mu_);
+  ++generation_;
   cache_.erase(session_id);
 }
 
 void SessionAuthenticator::forget_user_sessions(const std::string& user_id,
                                                 const std::string& keep) {
   std::lock_guard lock(mu_);
+  ++generation_;
   std::erase_if(cache_, [&](const auto& kv) {
     return !kv.second.is_token && kv.second.principal.user_id == user_id && kv.first != keep;
   });
@@ -197,6 +219,7 @@ void SessionAuthenticator::forget_user_sessions(const std::string& user_id,
 
 void SessionAuthenticator::forget_token(const std::string& token_id) {
   std::lock_guard lock(mu_);
+  ++generation_;
   std::erase_if(cache_, [&](const auto& kv) {
     return kv.second.is_token && kv.second.principal.token_id == token_id;
   });

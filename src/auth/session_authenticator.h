@@ -57,6 +57,9 @@ class SessionAuthenticator final : public http::Authenticator {
   db::Writer& writer_;
   std::mutex mu_;
   std::unordered_map<std::string, Entry> cache_;  // key: digest of the secret
+  // Bumped under mu_ by every forget*(): a database read that started before a revocation
+  // must not put its (possibly stale) row into the cache after the revocation cleared it.
+  uint64_t generation_ = 0;
 };
 
 }  // namespace smartdairy::auth

@@ -395,14 +395,6 @@ asio::awaitable<bhttp::response<bhttp::string_body>> Server::Impl::handle(
 }
 
 asio::awaitable<Response> Server::Impl::dispatch(Request& req, RouteStats*& stats) {
-  if (req.method == Method::kOther) {
-    co_return error_response(Error{ErrorKind::kMethodNotAllowed,
-                                   "method_not_allowed",
-                                   "This server accepts GET, POST, PUT, PATCH and DELETE.",
-                                   {},
-                                   0},
-                             req);
-  }
   auto m = router.match(req.method, req.path);
   if (m.kind == RouteMatch::kNotFound) {
     co_return error_response(Error::not_found("not_found", "There is nothing at " + req.path +
@@ -411,13 +403,15 @@ asio::awaitable<Response> Server::Impl::dispatch(Request& req, RouteStats*& stat
                              req);
   }
   if (m.kind == RouteMatch::kMethodNotAllowed) {
-    Response r = error_response(Error{ErrorKind::kMethodNotAllowed,
-                                      "method_not_allowed",
-                                      std::string(method_name(req.method)) + " is not allowed on " +
-                                          req.path + "; use " + m.allow + ".",
-                                      {},
-                                      0},
-                                req);
+    Response r =
+        error_response(Error{ErrorKind::kMethodNotAllowed,
+                             "method_not_allowed",
+                             (req.method == Method::kOther ? std::string("This method")
+                                                           : std::string(method_name(req.method))) +
+                                 " is not allowed on " + req.path + "; use " + m.allow + ".",
+                             {},
+                             0},
+                       req);
     r.set_header("Allow", m.allow);
     co_return r;
   }

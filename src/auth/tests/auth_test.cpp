@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 #include <sodium.h>
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 #include <chrono>
@@ -148,6 +149,14 @@ TEST_F(CredentialsTest, NeedsRehashOnlyForWeakerParameters) {
   EXPECT_TRUE(needs_rehash(weak));
 }
 
+// `n` code points of ASCII that is on no common-password list.
+std::string ascii(int n) {
+  static constexpr std::string_view kPattern = "k3Vq9Xm2Lp7Rt5Wn";
+  std::string s;
+  for (int i = 0; i < n; ++i) s += kPattern[i % kPattern.size()];
+  return s;
+}
+
 TEST(PasswordPolicyTest, CountsUnicodeCodePointsFrom12To128) {
   struct Case {
     std::string password;
@@ -156,10 +165,10 @@ TEST(PasswordPolicyTest, CountsUnicodeCodePointsFrom12To128) {
   const std::string e_acute = "\xC3\xA9";      // 2 bytes
   const std::string cow = "\xF0\x9F\x90\x84";  // 4 bytes
   const std::vector<Case> cases = {
-      {repeat("a", 11), false},
-      {repeat("a", 12), true},
-      {repeat("a", 128), true},
-      {repeat("a", 129), false},
+      {ascii(11), false},
+      {ascii(12), true},
+      {ascii(128), true},
+      {ascii(129), false},
       {repeat(e_acute, 11), false},
       {repeat(e_acute, 12), true},
       {repeat(e_acute, 128), true},
@@ -180,6 +189,31 @@ TEST(PasswordPolicyTest, CountsUnicodeCodePointsFrom12To128) {
   ASSERT_FALSE(short_one.ok());
   EXPECT_NE(short_one.error().message.find("has 11"), std::string::npos)
       << short_one.error().message;
+}
+
+TEST(PasswordPolicyTest, RejectsCommonPasswordsAndTheUsername) {
+  auto words = common_passwords();
+  ASSERT_FALSE(words.empty());
+  EXPECT_TRUE(std::is_sorted(words.begin(), words.end()));
+  // A listed word of policy length is refused in any letter case.
+  auto listed = std::find_if(words.begin(), words.end(), [](std::string_view w) {
+    return w.size() >= 12 && w.size() <= 128 &&
+           w.find_first_not_of("abcdefghijklmnopqrstuvwxyz") == std::string_view::npos;
+  });
+  ASSERT_NE(listed, words.end());
+  std::string upper(*listed);
+  for (auto& ch : upper) ch = static_cast<char>(ch - 'a' + 'A');
+  for (const std::string& pw : {std::string(*listed), upper}) {
+    Status st = check_password_policy(pw);
+    ASSERT_FALSE(st.ok()) << pw;
+    EXPECT_EQ(st.error().code, "weak_password");
+  }
+
+  Status has_name = check_password_policy("k3Vq9-ALICE-Xm2Lp", "alice");
+  ASSERT_FALSE(has_name.ok());
+  EXPECT_EQ(has_name.error().code, "weak_password");
+  EXPECT_TRUE(check_password_policy("k3Vq9-ALICE-Xm2Lp", "bob").ok());
+  EXPECT_TRUE(check_password_policy(ascii(12), "").ok());
 }
 
 TEST(SecretDigestTest, IsStableLowerCaseBlake2b256Hex) {

@@ -71,6 +71,7 @@ auto transact(Writer& writer, F fn) -> decltype(fn(std::declval<Connection&>()))
     return out->ok();
   });
   if (!commit.ok()) return R(commit.error());
+  if (!out) return R(Error::internal("the write job threw before returning a result"));
   return std::move(*out);
 }
 
