@@ -136,7 +136,7 @@ Status AuthService::change_own_password(db::Connection& tx, const std::string& u
 Result<NewToken> AuthService::create_token(db::Connection& tx, const std::string& user_id,
                                            const std::string& actor, const std::string& name,
                                            std::optional<int64_t> expires_in_days) {
-  if (name.empty()) {
+  if (name.find_first_not_of(" \t") == std::string::npos) {
     Error e =
         Error::unprocessable("invalid_field", "Give the token a name that says where it is used.");
     e.details.push_back("name");

@@ -66,6 +66,10 @@ Response error_response(const Error& error, const Request& request) {
   err["request_id"] = request.request_id;
   body["error"] = std::move(err);
   Response r = Response::json(status, body);
+  if (status == 401) {
+    // RFC 9110 §11.6.1: a 401 names the scheme to use (browsers use the session cookie).
+    r.set_header("WWW-Authenticate", "Bearer realm=\"smartdairy\"");
+  }
   if (error.retry_after_seconds > 0) {
     r.set_header("Retry-After", std::to_string(error.retry_after_seconds));
   }

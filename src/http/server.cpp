@@ -1,5 +1,6 @@
 #include "http/server.h"
 
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -421,7 +422,15 @@ asio::awaitable<Response> Server::Impl::dispatch(Request& req, RouteStats*& stat
   req.params = std::move(m.params);
 
   // SR-09: JSON only, never compressed.
-  if (req.has_header("content-encoding")) {
+  auto te = req.header("transfer-encoding");
+  bool coded_transfer = false;
+  if (!te.empty()) {
+    std::string lower(te);
+    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    lower.erase(std::remove(lower.begin(), lower.end(), ' '), lower.end());
+    coded_transfer = lower != "chunked";
+  }
+  if (req.has_header("content-encoding") || coded_transfer) {
     co_return error_response(Error{ErrorKind::kUnsupportedMedia,
                                    "unsupported_media_type",
                                    "Compressed request bodies are not accepted; send plain "
