@@ -47,7 +47,64 @@ void emit(Level level, boost::json::object& obj) {
     g_last_flush.store(now, std::memory_order_relaxed);
   }
 }
+
+// format_rfc3339 with the date and time of day cached per thread for the current second.
+void append_timestamp(std::string& out, int64_t micros) {
+  thread_local int64_t cached_second = -1;
+  thread_local std::string prefix;  // "2026-11-21T22:20:40."
+  int64_t second = micros / 1'000'000;
+  if (second != cached_second) {
+    std::string full = format_rfc3339(micros);
+    prefix = full.substr(0, 20);
+    cached_second = second;
+  }
+  out.append(prefix);
+  char frac[8];
+  int64_t us = micros % 1'000'000;
+  for (int i = 5; i >= 0; --i) {
+    frac[i] = static_cast<char>('0' + us % 10);
+    us /= 10;
+  }
+  frac[6] = 'Z';
+  out.append(frac, 7);
+}
+
 }  // namespace
+
+void append_json_escaped(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (char ch : s) {
+    auto c = static_cast<unsigned char>(ch);
+    if (c == '"' || c == '\\') {
+      out.push_back('\\');
+      out.push_back(ch);
+    } else if (c < 0x20) {
+      out.append("\\u00");
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 0xF]);
+    } else {
+      out.push_back(ch);
+    }
+  }
+}
+
+void write_fields_line(std::string_view fields) {
+  if (!enabled(Level::kInfo)) return;
+  thread_local std::string line;
+  line.clear();
+  line.append("{\"ts\":\"");
+  int64_t now = SystemClock::instance().now_micros();
+  append_timestamp(line, now);
+  line.append("\",\"level\":\"info\",");
+  line.append(fields);
+  line.append("}\n");
+  std::lock_guard lock(g_mu);
+  std::fwrite(line.data(), 1, line.size(), stdout);
+  if (now - g_last_flush.load(std::memory_order_relaxed) > 200'000) {
+    std::fflush(stdout);
+    g_last_flush.store(now, std::memory_order_relaxed);
+  }
+}
 
 bool set_level(std::string_view level) {
   for (int l = 0; l <= static_cast<int>(Level::kOff); ++l) {

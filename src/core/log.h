@@ -43,6 +43,13 @@ inline void critical(std::string_view m, Fields f = {}) { write(Level::kCritical
 // Writes a prepared object (the access log) at info level, adding "ts" and "level".
 void write_object(boost::json::object&& fields);
 
+// Appends `s` to `out` as the body of a JSON string (quotes not included).
+void append_json_escaped(std::string& out, std::string_view s);
+
+// The hot path for the access log: writes `fields`, which must be the inside of a JSON
+// object ("\"k\":v,..."), as one line with "ts" and "level" put in front.
+void write_fields_line(std::string_view fields);
+
 // Flushes buffered lines (called at shutdown and after warnings).
 void flush();
 

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <chrono>
+#include <cstring>
 #include <stdexcept>
 #include <utility>
 
@@ -23,6 +24,20 @@ void ensure_sodium() {
   if (!initialised) throw std::runtime_error("libsodium failed to initialise");
 }
 
+// randombytes_buf costs a getrandom() system call per use on Debian 12's libsodium; ids are
+// made on every request, so draw from a per-thread buffer refilled 4 KiB at a time.
+void random_bytes(unsigned char* out, std::size_t n) {
+  thread_local std::array<unsigned char, 4096> pool;
+  thread_local std::size_t pos = pool.size();
+  if (pos + n > pool.size()) {
+    randombytes_buf(pool.data(), pool.size());
+    pos = 0;
+  }
+  std::memcpy(out, pool.data() + pos, n);
+  sodium_memzero(pool.data() + pos, n);
+  pos += n;
+}
+
 std::int64_t system_now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -40,7 +55,7 @@ std::string UuidV7Generator::next() {
   ensure_sodium();
   // Random bytes are drawn outside the lock: 8 for rand_b, 2 for a possible counter seed.
   std::array<unsigned char, 10> random{};
-  randombytes_buf(random.data(), random.size());
+  random_bytes(random.data(), random.size());
   const auto seed = static_cast<std::uint16_t>(((random[8] << 8) | random[9]) & kCounterSeedMask);
 
   const std::int64_t now = now_ms_();
