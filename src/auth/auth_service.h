@@ -30,7 +30,8 @@ struct NewToken {
 };
 
 // Business rules for users, sessions and tokens. Every function that writes requires a
-// write transaction and appends its audit event to the outbox in it (SR-31).
+// write transaction; changes to users and tokens append their audit event to the outbox in
+// it (SR-31). Logins and logouts go to the security log instead (SR-30).
 class AuthService {
  public:
   AuthService(AuthOptions options, const Clock& clock) : options_(options), clock_(clock) {}

@@ -44,8 +44,12 @@ Result<bool> migrations_current(Connection& conn, const std::vector<Migration>& 
                       conn.scalar_int64("SELECT count(*) FROM sqlite_master WHERE type = 'table' "
                                         "AND name = 'schema_migrations'"));
   if (!exists || *exists == 0) return false;
-  SD_ASSIGN_OR_RETURN(auto n, conn.scalar_int64("SELECT count(*) FROM schema_migrations"));
-  return n.value_or(0) >= static_cast<int64_t>(migrations.size());
+  for (const auto& m : migrations) {
+    SD_ASSIGN_OR_RETURN(auto seen,
+                        conn.scalar_int64("SELECT 1 FROM schema_migrations WHERE id = ?", m.id));
+    if (!seen) return false;
+  }
+  return true;
 }
 
 }  // namespace smartdairy::db

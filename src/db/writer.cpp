@@ -33,7 +33,21 @@ void Writer::stop() {
     stopping_ = true;
   }
   cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  if (thread_.joinable()) {
+    thread_.join();
+    return;
+  }
+  // Never started: answer whatever was queued instead of leaving its waiters hanging.
+  std::deque<WriteJob> orphans;
+  {
+    std::lock_guard lock(mu_);
+    orphans.swap(queue_);
+    depth_.store(0);
+  }
+  Error e = stopped_error();
+  for (auto& job : orphans) {
+    if (job.done) job.done(Status(e));
+  }
 }
 
 Status Writer::submit(WriteJob job) {
@@ -84,32 +98,41 @@ void Writer::loop() {
 void Writer::run_batch(std::deque<WriteJob>& batch) {
   auto started = std::chrono::steady_clock::now();
   Status st = conn_->exec("BEGIN IMMEDIATE");
-  if (!st.ok()) {
-    enter_fail_stop(st.error(), batch);
-    return;
-  }
-  for (auto& job : batch) {
+  for (size_t i = 0; st.ok() && i < batch.size(); ++i) {
     // A savepoint per command: a failing command rolls back alone.
     st = conn_->exec("SAVEPOINT cmd");
     if (!st.ok()) break;
     bool keep = false;
     try {
-      keep = job.run(*conn_);
+      keep = batch[i].run(*conn_);
     } catch (const std::exception& ex) {
       log::error("write command threw; rolled back", {{"error", ex.what()}});
-      keep = false;
+    } catch (...) {
+      log::error("write command threw a non-standard exception; rolled back");
     }
     if (!keep) {
       st = conn_->exec("ROLLBACK TO cmd");
       if (!st.ok()) break;
     }
     st = conn_->exec("RELEASE cmd");
-    if (!st.ok()) break;
   }
   if (st.ok()) st = conn_->exec("COMMIT");
   if (!st.ok()) {
-    // A failed savepoint or COMMIT means SQLite could not write: never ack, never retry.
-    enter_fail_stop(st.error(), batch);
+    int code = sqlite3_extended_errcode(conn_->raw());
+    if (is_storage_failure(code)) {
+      // SQLite could not write or sync: never ack, never retry (SR-32).
+      enter_fail_stop(st.error(), batch);
+      return;
+    }
+    // Not the disk: e.g. another process held the write lock past the busy timeout. This
+    // batch is rolled back and answered with a retryable error; the writer carries on.
+    if (!sqlite3_get_autocommit(conn_->raw())) (void)conn_->exec("ROLLBACK");
+    log::warn("writer batch rolled back", {{"error", st.error().message},
+                                           {"code", st.error().code},
+                                           {"commands", static_cast<int64_t>(batch.size())}});
+    for (auto& job : batch) {
+      if (job.done) job.done(st);
+    }
     return;
   }
   commits_.fetch_add(1, std::memory_order_relaxed);
@@ -127,7 +150,12 @@ void Writer::enter_fail_stop(const Error& e, std::deque<WriteJob>& batch) {
   if (!sqlite3_get_autocommit(conn_->raw())) (void)conn_->exec("ROLLBACK");
   log::critical("writer fail-stop: storage failure, no further writes",
                 {{"error", e.message}, {"code", e.code}});
-  Error reply = stopped_error();
+  // SQLite may still replay WAL frames written before a failed fsync, so this batch's
+  // outcome is unknown: say so rather than invite a blind retry.
+  Error reply = Error::unavailable(
+      "write_outcome_unknown",
+      "The server hit a storage failure and cannot confirm whether this change was saved. "
+      "Check for it after the server restarts before trying again.");
   for (auto& job : batch) {
     if (job.done) job.done(Status(reply));
   }

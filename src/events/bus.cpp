@@ -10,24 +10,27 @@ DurableConsumer::DurableConsumer(std::string name, ConsumerFn fn, db::Writer& wr
     : name_(std::move(name)), fn_(std::move(fn)), writer_(writer), batch_(batch) {}
 
 void DurableConsumer::wake() {
+  pending_.store(true);
   if (scheduled_.exchange(true)) return;
   auto processed = std::make_shared<size_t>(0);
   auto new_offset = std::make_shared<int64_t>(-1);
-  Status st = writer_.submit(db::WriteJob{[this, processed, new_offset](db::Connection& tx) {
-                                            return run(tx, *processed, *new_offset);
-                                          },
-                                          [this, processed, new_offset](const Status& commit) {
-                                            scheduled_.store(false);
-                                            if (!commit.ok()) return;
-                                            if (*new_offset >= 0)
-                                              offset_.store(*new_offset, std::memory_order_relaxed);
-                                            // A full batch means there may be more: keep going.
-                                            if (*processed == batch_) wake();
-                                          }});
+  auto run_job = [this, processed, new_offset](db::Connection& tx) {
+    return run(tx, *processed, *new_offset);
+  };
+  auto done = [this, processed, new_offset](const Status& commit) {
+    scheduled_.store(false);
+    if (!commit.ok()) return;
+    if (*new_offset >= 0) offset_.store(*new_offset, std::memory_order_relaxed);
+    // A full batch means there may be more; a wake-up that arrived while this run was
+    // queued or running (events committed in the same batch) needs another run.
+    if (*processed == batch_ || pending_.load()) wake();
+  };
+  Status st = writer_.submit(db::WriteJob{run_job, done});
   if (!st.ok()) scheduled_.store(false);
 }
 
 bool DurableConsumer::run(db::Connection& tx, size_t& processed, int64_t& new_offset) {
+  pending_.store(false);
   auto cursor = tx.scalar_int64("SELECT last_seq FROM consumer_offsets WHERE consumer = ?", name_);
   if (!cursor.ok()) return false;
   int64_t after = cursor->value_or(0);

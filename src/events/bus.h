@@ -38,6 +38,8 @@ class DurableConsumer {
   db::Writer& writer_;
   size_t batch_;
   std::atomic<bool> scheduled_{false};
+  // Set by wake(), cleared when a run starts: a wake-up during a run schedules another.
+  std::atomic<bool> pending_{false};
   std::atomic<int64_t> offset_{-1};
   std::atomic<int64_t> errors_{0};
 };

@@ -77,29 +77,45 @@ RouteMatch Router::match(Method method, std::string_view path) {
   RouteMatch result;
   auto segments = split_path(path);
   std::string allow;
+  Route* best = nullptr;
+  int best_literals = -1;
   for (const auto& r : routes_) {
     if (r->segments.size() != segments.size()) continue;
     bool ok = true;
+    int literals = 0;
     for (size_t i = 0; i < segments.size() && ok; ++i) {
       if (is_param(r->segments[i])) {
         ok = !segments[i].empty();
       } else {
         ok = r->segments[i] == segments[i];
+        ++literals;
       }
     }
     if (!ok) continue;
     if (r->method == method || (method == Method::kHead && r->method == Method::kGet)) {
-      result.kind = RouteMatch::kFound;
-      result.route = r.get();
-      for (size_t i = 0; i < segments.size(); ++i) {
-        if (is_param(r->segments[i])) {
-          result.params.emplace(r->segments[i].substr(1, r->segments[i].size() - 2), segments[i]);
-        }
+      // The most specific route wins: /items/export before /items/{id}, in any order.
+      if (literals > best_literals) {
+        best = r.get();
+        best_literals = literals;
       }
-      return result;
+      continue;
     }
-    if (!allow.empty()) allow += ", ";
-    allow += method_name(r->method);
+    if (allow.find(method_name(r->method)) == std::string::npos) {
+      if (!allow.empty()) allow += ", ";
+      allow += method_name(r->method);
+      if (r->method == Method::kGet) allow += ", HEAD";
+    }
+  }
+  if (best != nullptr) {
+    result.kind = RouteMatch::kFound;
+    result.route = best;
+    for (size_t i = 0; i < segments.size(); ++i) {
+      if (is_param(best->segments[i])) {
+        result.params.emplace(best->segments[i].substr(1, best->segments[i].size() - 2),
+                              segments[i]);
+      }
+    }
+    return result;
   }
   if (!allow.empty()) {
     result.kind = RouteMatch::kMethodNotAllowed;
