@@ -170,12 +170,12 @@ class HttpLimitsTest(ServerTestCase):
     def test_405_json_with_allow(self):
         r = self.c.request("POST", "/healthz", "{}", headers={"Content-Type": "application/json"})
         self.assertJsonError(r, 405, "method_not_allowed")
-        self.assertEqual(r.header("Allow"), "GET")
+        self.assertEqual(r.header("Allow"), "GET, HEAD")
         r = self.c.request("PUT", "/api/v1/auth/tokens", "{}",
                            headers={"Content-Type": "application/json"})
         self.assertJsonError(r, 405, "method_not_allowed")
         self.assertEqual(sorted(a.strip() for a in r.header("Allow").split(",")),
-                         ["GET", "POST"])
+                         ["GET", "HEAD", "POST"])
         r = self.c.request("GET", "/api/v1/auth/login")
         self.assertJsonError(r, 405, "method_not_allowed")
         self.assertEqual(r.header("Allow"), "POST")
