@@ -40,17 +40,8 @@ stop_server() {
 }
 
 echo
-echo "== cold start to ready (existing database; first start also migrates)"
-start_server
-stop_server
-for i in 1 2 3 4 5; do
-  t0=$(date +%s%N)
-  start_server
-  until curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null; do sleep 0.001; done
-  t1=$(date +%s%N)
-  echo "run $i: exec -> /readyz 200 in $(((t1 - t0) / 1000000)) ms (server's own start-up: $(grep -o '"startup_us":[0-9]*' "$DIR/server.log" | cut -d: -f2) us)"
-  stop_server
-done
+echo "== cold start to ready (exec -> first 200 from /readyz)"
+python3 "$(dirname "$0")/cold_start.py" "$BIN" "$DIR/coldstart" 5
 
 echo
 echo "== HTTP: wrk, $CONNS connections, ${SECS}s each (server and wrk share the machine)"
