@@ -75,7 +75,18 @@ void Router::alias(Method method, std::string alias_pattern, std::string_view ex
 
 RouteMatch Router::match(Method method, std::string_view path) {
   RouteMatch result;
-  auto segments = split_path(path);
+  // Views into `path`: no allocation per request.
+  std::vector<std::string_view> segments;
+  segments.reserve(8);
+  {
+    size_t i = (!path.empty() && path[0] == '/') ? 1 : 0;
+    while (i <= path.size()) {
+      size_t j = path.find('/', i);
+      if (j == std::string_view::npos) j = path.size();
+      segments.push_back(path.substr(i, j - i));
+      i = j + 1;
+    }
+  }
   std::string allow;
   Route* best = nullptr;
   int best_literals = -1;
@@ -112,7 +123,7 @@ RouteMatch Router::match(Method method, std::string_view path) {
     for (size_t i = 0; i < segments.size(); ++i) {
       if (is_param(best->segments[i])) {
         result.params.emplace(best->segments[i].substr(1, best->segments[i].size() - 2),
-                              segments[i]);
+                              std::string(segments[i]));
       }
     }
     return result;

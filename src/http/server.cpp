@@ -104,8 +104,12 @@ struct Outgoing {
 void append_header(std::string& out, std::string_view name, std::string_view value) {
   out.append(name);
   out.append(": ");
-  for (char c : value) {
-    if (c != '\r' && c != '\n') out.push_back(c);
+  if (value.find_first_of("\r\n") == std::string_view::npos) {
+    out.append(value);
+  } else {
+    for (char c : value) {
+      if (c != '\r' && c != '\n') out.push_back(c);
+    }
   }
   out.append("\r\n");
 }
