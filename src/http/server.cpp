@@ -484,7 +484,11 @@ asio::awaitable<Response> Server::Impl::dispatch(Request& req, RouteStats*& stat
     if (req.principal->via_session && is_unsafe(req.method)) {
       auto sent = req.header("x-csrf-token");
       const auto& want = req.principal->csrf_token;
-      bool match = sent.size() == want.size() && !want.empty();
+      // SR-20: browsers say where a request comes from; a cross-site one is refused even
+      // if it somehow carries the token.
+      auto site = req.header("sec-fetch-site");
+      bool same_origin = site.empty() || site == "same-origin" || site == "none";
+      bool match = same_origin && sent.size() == want.size() && !want.empty();
       unsigned diff = 0;
       for (size_t i = 0; match && i < want.size(); ++i) {
         diff |= static_cast<unsigned char>(sent[i] ^ want[i]);

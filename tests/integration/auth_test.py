@@ -195,6 +195,13 @@ class AuthTest(ServerTestCase):
         r = self.c.post("/api/v1/auth/tokens", {"name": "other-csrf"}, auth=s, csrf=False,
                         headers={"X-CSRF-Token": other.csrf})
         self.assertJsonError(r, 403, "csrf_token_invalid")
+        # The right token from a cross-site page is still refused (Sec-Fetch-Site, SR-20).
+        r = self.c.post("/api/v1/auth/tokens", {"name": "cross-site"}, auth=s,
+                        headers={"Sec-Fetch-Site": "cross-site"})
+        self.assertJsonError(r, 403, "csrf_token_invalid")
+        r = self.c.post("/api/v1/auth/tokens", {"name": "same-origin"}, auth=s,
+                        headers={"Sec-Fetch-Site": "same-origin"})
+        self.assertEqual(r.status, 201, str(r))
         r = self.c.post("/api/v1/auth/tokens", {"name": "with-csrf"}, auth=s)
         self.assertEqual(r.status, 201, str(r))
         self.assertTrue(r.body["token"].startswith("sdt_"))
