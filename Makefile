@@ -6,7 +6,7 @@ JOBS       ?= $(shell nproc)
 CMAKE_GEN  := -G Ninja
 CTEST      := ctest --output-on-failure --no-tests=error
 
-.PHONY: all deps build build-asan run test test-release test-asan fmt fmt-check bench clean
+.PHONY: all deps build build-asan run test test-release test-asan fmt fmt-check lint bench clean
 
 all: build
 
@@ -27,7 +27,7 @@ run: build
 
 # Everything CI checks: formatting, the Release build's unit and integration tests, and the
 # same tests again under AddressSanitizer + UndefinedBehaviorSanitizer.
-test: fmt-check test-release test-asan
+test: fmt-check test-release lint test-asan
 	@echo "make test: all suites passed"
 
 test-release: build
@@ -44,6 +44,15 @@ fmt:
 
 fmt-check: deps
 	@clang-format --dry-run -Werror $(FORMAT_FILES) && echo "clang-format: clean"
+
+# clang-tidy (.clang-tidy) over our sources, using the Release build's compile commands.
+TIDY_FILES = $(shell git ls-files 'src/*.cpp' 2>/dev/null | grep -v /tests/)
+
+lint: build
+	@printf '%s\n' $(TIDY_FILES) | xargs -P $(JOBS) -n 4 clang-tidy -p $(BUILD) --quiet \
+	  --extra-arg=-Wno-unknown-warning-option > $(BUILD)/clang-tidy.log 2>&1; rc=$$?; \
+	  grep -v 'warnings generated' $(BUILD)/clang-tidy.log; \
+	  if [ $$rc -ne 0 ]; then echo "clang-tidy: findings above"; exit 1; fi; echo "clang-tidy: clean"
 
 bench: build
 	@bench/run.sh $(BUILD)

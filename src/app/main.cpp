@@ -11,7 +11,9 @@
 #define SMARTDAIRY_VERSION "0.0.0"
 #endif
 
-int main(int argc, char** argv) {
+namespace {
+
+int run_cli(int argc, char** argv) {
   using smartdairy::app::ServeConfig;
   CLI::App app{
       "Smart Dairy ERP: herd, sales, stock, billing and live BI for a dairy business, in one "
@@ -136,4 +138,17 @@ int main(int argc, char** argv) {
   if (*passwd) return smartdairy::app::user_passwd(data_dir, username, password_stdin);
   if (*list) return smartdairy::app::user_list(data_dir);
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run_cli(argc, argv);
+  } catch (const std::exception& ex) {
+    std::fprintf(stderr, "smartdairy: %s\n", ex.what());
+  } catch (...) {
+    std::fprintf(stderr, "smartdairy: unexpected error\n");
+  }
+  return 3;
 }

@@ -23,9 +23,11 @@ Result<int64_t> int_param(const Request& req, std::string_view name, int64_t def
                           int64_t max) {
   auto v = req.query_param(name);
   if (!v) return def;
+  const std::string text = std::move(*v);
+  const char* end = text.data() + text.size();
   int64_t out = 0;
-  auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
-  if (ec != std::errc() || p != v->data() + v->size() || out < min || out > max) {
+  auto [p, ec] = std::from_chars(text.data(), end, out);
+  if (ec != std::errc() || p != end || out < min || out > max) {
     Error e = Error::unprocessable("invalid_parameter", "Query parameter '" + std::string(name) +
                                                             "' must be an integer from " +
                                                             std::to_string(min) + " to " +

@@ -145,7 +145,7 @@ int serve(const ServeConfig& config) {
                           {"startup_us", ready_us}});
   log::flush();
   // Lines written while the server is quiet still reach the log promptly.
-  std::jthread flusher([](std::stop_token stop) {
+  std::jthread flusher([](const std::stop_token& stop) {
     while (!stop.stop_requested()) {
       std::this_thread::sleep_for(std::chrono::milliseconds(250));
       log::flush();

@@ -14,7 +14,7 @@ namespace {
 int64_t micros(std::chrono::seconds s) { return s.count() * 1'000'000; }
 
 Status audit(db::Connection& tx, const Clock& clock, std::string type, std::string aggregate,
-             std::string id, std::string actor, boost::json::object data) {
+             std::string id, std::string actor, const boost::json::object& data) {
   events::EventDraft d;
   d.type = std::move(type);
   d.aggregate_type = std::move(aggregate);
@@ -40,7 +40,7 @@ Result<std::string> AuthService::normalize_username(std::string_view username) {
   if (!ok) {
     Error e = Error::unprocessable("invalid_username",
                                    "A username is 1 to 64 letters, digits, '.', '_' or '-'.");
-    e.details.push_back("username");
+    e.details.emplace_back("username");
     return e;
   }
   return out;
@@ -55,7 +55,7 @@ Result<User> AuthService::create_user(db::Connection& tx, const std::string& use
         "invalid_role",
         "Unknown role '" + role +
             "'. Choose one of: admin, manager, sales, accountant, farm, vet, viewer.");
-    e.details.push_back("role");
+    e.details.emplace_back("role");
     return e;
   }
   SD_ASSIGN_OR_RETURN(auto existing, store::find_user_by_name(tx, name));
@@ -139,7 +139,7 @@ Result<NewToken> AuthService::create_token(db::Connection& tx, const std::string
   if (name.find_first_not_of(" \t") == std::string::npos) {
     Error e =
         Error::unprocessable("invalid_field", "Give the token a name that says where it is used.");
-    e.details.push_back("name");
+    e.details.emplace_back("name");
     return e;
   }
   NewToken t;

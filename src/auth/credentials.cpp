@@ -9,7 +9,7 @@ namespace smartdairy::auth {
 
 namespace {
 constexpr unsigned long long kOpsLimit = 2;
-constexpr size_t kMemLimit = 19 * 1024 * 1024;
+constexpr size_t kMemLimit = size_t{19} * 1024 * 1024;
 
 size_t count_code_points(std::string_view s) {
   size_t n = 0;
@@ -53,7 +53,7 @@ Status check_password_policy(std::string_view password, std::string_view usernam
                              "Choose a password of 12 to 128 characters; a few unrelated words "
                              "make a strong one that is easy to type. This one has " +
                                  std::to_string(n) + ".");
-    e.details.push_back("password");
+    e.details.emplace_back("password");
     return e;
   }
   std::string lower(password);
@@ -67,7 +67,7 @@ Status check_password_policy(std::string_view password, std::string_view usernam
         "weak_password", common ? "This password is on a list of commonly used passwords; "
                                   "choose one nobody else is likely to use."
                                 : "The password must not contain the username.");
-    e.details.push_back("password");
+    e.details.emplace_back("password");
     return e;
   }
   return {};

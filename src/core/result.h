@@ -95,8 +95,10 @@ inline Status ok_status() { return {}; }
 // `SD_ASSIGN_OR_RETURN(auto x, expr);` binds the value or returns the error.
 #define SD_ASSIGN_OR_RETURN(lhs, expr) \
   SD_ASSIGN_OR_RETURN_IMPL(SD_CONCAT(sd_result_, __LINE__), lhs, expr)
-// NOLINTNEXTLINE(bugprone-macro-parentheses): lhs is a declaration, it cannot be wrapped.
+// lhs is a declaration ("auto x") and expr may contain commas: neither can be parenthesised.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define SD_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
   auto tmp = (expr);                             \
   if (!tmp.ok()) return std::move(tmp).error();  \
   lhs = std::move(tmp).value()
+// NOLINTEND(bugprone-macro-parentheses)

@@ -137,7 +137,7 @@ struct Server::Impl {
 
   RouteStats* make_stats(const std::string& route) {
     auto& s = stats_store.emplace_back();
-    static const char* kClasses[5] = {"1xx", "2xx", "3xx", "4xx", "5xx"};
+    static constexpr const char* kClasses[5] = {"1xx", "2xx", "3xx", "4xx", "5xx"};
     for (int i = 0; i < 5; ++i) {
       s.by_class[i] = &reg.counter("smartdairy_http_requests_total",
                                    "HTTP requests by route template and status class.",

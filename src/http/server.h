@@ -22,8 +22,8 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 8080;
   int threads = 2;
-  size_t header_limit = 8 * 1024;
-  size_t body_limit = 1024 * 1024;
+  size_t header_limit = size_t{8} * 1024;
+  size_t body_limit = size_t{1024} * 1024;
   std::chrono::milliseconds header_timeout{10'000};
   std::chrono::milliseconds body_timeout{10'000};
   std::chrono::milliseconds idle_timeout{10'000};
