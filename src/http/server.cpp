@@ -4,10 +4,10 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -124,7 +124,12 @@ struct Conn {
 
 struct Server::Impl {
   Impl(ServerOptions o, Router& r, Authenticator& a, metrics::Registry& m)
-      : opts(std::move(o)), router(r), auth(a), reg(m), ioc(opts.threads), acceptor(ioc) {
+      : opts(std::move(o)), router(r), auth(a), reg(m), ioc(1), acceptor(ioc) {
+    // One io_context per I/O thread: a connection lives on one thread, so it needs no
+    // strand and its handlers never contend with another thread's.
+    for (int i = 1; i < opts.threads; ++i) {
+      extra.push_back(std::make_unique<asio::io_context>(1));
+    }
     in_flight = &reg.gauge("smartdairy_http_requests_in_flight", "HTTP requests being handled.");
     connections = &reg.gauge("smartdairy_http_connections_open", "Open HTTP connections.");
     rejected = &reg.counter("smartdairy_http_connections_rejected_total",
@@ -164,7 +169,15 @@ struct Server::Impl {
   Router& router;
   Authenticator& auth;
   metrics::Registry& reg;
-  asio::io_context ioc;
+  asio::io_context ioc;                                  // acceptor, signals, shutdown
+  std::vector<std::unique_ptr<asio::io_context>> extra;  // the other I/O threads
+  std::atomic<size_t> next_context{0};
+
+  // The executor for the next accepted connection, round-robin over the threads.
+  asio::any_io_executor next_executor() {
+    size_t i = next_context.fetch_add(1, std::memory_order_relaxed) % (extra.size() + 1);
+    return i == 0 ? ioc.get_executor() : extra[i - 1]->get_executor();
+  }
   tcp::acceptor acceptor;
   std::atomic<bool> draining{false};
   std::atomic<int> open{0};
@@ -211,10 +224,15 @@ Result<uint16_t> Server::listen() {
 void Server::run() {
   asio::co_spawn(impl_->ioc, impl_->accept_loop(), asio::detached);
   std::vector<std::thread> threads;
-  for (int i = 1; i < impl_->opts.threads; ++i) {
-    threads.emplace_back([this] { impl_->ioc.run(); });
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
+  for (auto& ctx : impl_->extra) {
+    guards.push_back(asio::make_work_guard(*ctx));
+    threads.emplace_back([c = ctx.get()] { c->run(); });
   }
   impl_->ioc.run();
+  // The main context stops once shutdown has drained (or the grace period ended).
+  guards.clear();
+  for (auto& ctx : impl_->extra) ctx->stop();
   for (auto& t : threads) t.join();
 }
 
@@ -263,7 +281,7 @@ void Server::Impl::begin_shutdown() {
 
 asio::awaitable<void> Server::Impl::accept_loop() {
   for (;;) {
-    auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), kTuple);
+    auto [ec, socket] = co_await acceptor.async_accept(next_executor(), kTuple);
     if (draining.load()) co_return;
     if (ec) {
       if (ec == asio::error::operation_aborted) co_return;
