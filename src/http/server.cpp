@@ -169,8 +169,10 @@ struct Server::Impl {
   Router& router;
   Authenticator& auth;
   metrics::Registry& reg;
-  asio::io_context ioc;                                  // acceptor, signals, shutdown
+  // Declared before `ioc` so that it is destroyed after it: handlers still queued on `ioc`
+  // (an aborted accept) own sockets of these contexts and must be destroyed first.
   std::vector<std::unique_ptr<asio::io_context>> extra;  // the other I/O threads
+  asio::io_context ioc;                                  // acceptor, signals, shutdown
   std::atomic<size_t> next_context{0};
 
   // The executor for the next accepted connection, round-robin over the threads.
