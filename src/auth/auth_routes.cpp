@@ -7,6 +7,7 @@
 #include "auth/permissions.h"
 #include "core/json.h"
 #include "core/log.h"
+#include "core/text.h"
 #include "http/db_await.h"
 #include "http/error_response.h"
 
@@ -44,8 +45,7 @@ asio::awaitable<Response> login(AuthModule* m, Request& req) {
   if (!password.ok()) co_return http::error_response(password.error(), req);
   if (!done.ok()) co_return http::error_response(done.error(), req);
 
-  std::string name = *username;
-  for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string name = ascii_lower(*username);
   auto now = m->service_.clock().steady_now();
   if (int wait = m->throttle_.retry_after(req.remote_ip, name, now); wait > 0) {
     Error e{

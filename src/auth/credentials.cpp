@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <vector>
 
+#include "core/text.h"
+
 namespace smartdairy::auth {
 
 namespace {
@@ -56,12 +58,10 @@ Status check_password_policy(std::string_view password, std::string_view usernam
     e.details.emplace_back("password");
     return e;
   }
-  std::string lower(password);
-  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string lower = ascii_lower(password);
   auto words = common_passwords();
   bool common = std::binary_search(words.begin(), words.end(), std::string_view(lower));
-  std::string user(username);
-  for (auto& c : user) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string user = ascii_lower(username);
   if (common || (!user.empty() && lower.find(user) != std::string::npos)) {
     Error e = Error::unprocessable(
         "weak_password", common ? "This password is on a list of commonly used passwords; "

@@ -25,6 +25,7 @@
 #include <unordered_map>
 
 #include "core/log.h"
+#include "core/text.h"
 #include "core/uuid.h"
 #include "http/error_response.h"
 
@@ -84,12 +85,9 @@ bool is_json_content_type(std::string_view ct) {
   auto semi = ct.find(';');
   std::string_view media = ct.substr(0, semi);
   while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
-  std::string lower(media);
-  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (lower != "application/json") return false;
+  if (ascii_lower(media) != "application/json") return false;
   if (semi == std::string_view::npos) return true;
-  std::string params(ct.substr(semi + 1));
-  for (auto& c : params) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string params = ascii_lower(ct.substr(semi + 1));
   return params.find("charset") == std::string::npos || params.find("utf-8") != std::string::npos;
 }
 
@@ -417,9 +415,7 @@ asio::awaitable<Outgoing> Server::Impl::handle(bhttp::request<bhttp::string_body
   if (q != std::string::npos) req.query = req.target.substr(q + 1);
   req.headers.reserve(8);
   for (const auto& f : breq) {
-    std::string name(f.name_string());
-    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    req.headers.emplace_back(std::move(name), std::string(f.value()));
+    req.headers.emplace_back(ascii_lower(f.name_string()), std::string(f.value()));
   }
   req.body = std::move(breq.body());
   req.remote_ip = remote;
@@ -468,8 +464,7 @@ asio::awaitable<Response> Server::Impl::dispatch(Request& req, RouteStats*& stat
   auto te = req.header("transfer-encoding");
   bool coded_transfer = false;
   if (!te.empty()) {
-    std::string lower(te);
-    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string lower = ascii_lower(te);
     lower.erase(std::remove(lower.begin(), lower.end(), ' '), lower.end());
     coded_transfer = lower != "chunked";
   }
