@@ -5,8 +5,10 @@
 namespace smartdairy::http {
 
 namespace {
-std::vector<std::string> split_path(std::string_view path) {
-  std::vector<std::string> out;
+// Views into `path`, so matching a request allocates only the vector.
+std::vector<std::string_view> split_path(std::string_view path) {
+  std::vector<std::string_view> out;
+  out.reserve(8);
   size_t i = 0;
   if (!path.empty() && path[0] == '/') i = 1;
   while (i <= path.size()) {
@@ -48,7 +50,8 @@ void Router::add(Method method, std::string pattern, Permission permission, Hand
     throw std::logic_error("route pattern must start with '/': " + pattern);
   }
   if (!handler) throw std::logic_error("route " + pattern + " has no handler");
-  auto segments = split_path(pattern);
+  auto views = split_path(pattern);
+  std::vector<std::string> segments(views.begin(), views.end());
   for (const auto& r : routes_) {
     if (r->method == method && same_shape(r->segments, segments)) {
       throw std::logic_error("duplicate route " + std::string(method_name(method)) + " " + pattern);
@@ -75,18 +78,7 @@ void Router::alias(Method method, std::string alias_pattern, std::string_view ex
 
 RouteMatch Router::match(Method method, std::string_view path) {
   RouteMatch result;
-  // Views into `path`: no allocation per request.
-  std::vector<std::string_view> segments;
-  segments.reserve(8);
-  {
-    size_t i = (!path.empty() && path[0] == '/') ? 1 : 0;
-    while (i <= path.size()) {
-      size_t j = path.find('/', i);
-      if (j == std::string_view::npos) j = path.size();
-      segments.push_back(path.substr(i, j - i));
-      i = j + 1;
-    }
-  }
+  auto segments = split_path(path);
   std::string allow;
   Route* best = nullptr;
   int best_literals = -1;
