@@ -34,18 +34,21 @@ const char* level_name(Level l) {
 
 std::atomic<int64_t> g_last_flush{0};
 
-void emit(Level level, boost::json::object& obj) {
-  std::string line = boost::json::serialize(obj);
-  line.push_back('\n');
+// Writes one complete line. Buffered for throughput under load, but never held back for
+// long: warnings at once, everything else within 200 ms (serve also flushes every 250 ms).
+void write_line(std::string_view line, Level level, int64_t now) {
   std::lock_guard lock(g_mu);
   std::fwrite(line.data(), 1, line.size(), stdout);
-  // Buffered for throughput under load, but never held back for long: warnings at once,
-  // everything else within 200 ms of being written (or at the next line after that).
-  int64_t now = SystemClock::instance().now_micros();
   if (level >= Level::kWarn || now - g_last_flush.load(std::memory_order_relaxed) > 200'000) {
     std::fflush(stdout);
     g_last_flush.store(now, std::memory_order_relaxed);
   }
+}
+
+void emit(Level level, boost::json::object& obj) {
+  std::string line = boost::json::serialize(obj);
+  line.push_back('\n');
+  write_line(line, level, SystemClock::instance().now_micros());
 }
 
 // format_rfc3339 with the date and time of day cached per thread for the current second.
@@ -98,12 +101,7 @@ void write_fields_line(std::string_view fields) {
   line.append("\",\"level\":\"info\",");
   line.append(fields);
   line.append("}\n");
-  std::lock_guard lock(g_mu);
-  std::fwrite(line.data(), 1, line.size(), stdout);
-  if (now - g_last_flush.load(std::memory_order_relaxed) > 200'000) {
-    std::fflush(stdout);
-    g_last_flush.store(now, std::memory_order_relaxed);
-  }
+  write_line(line, Level::kInfo, now);
 }
 
 bool set_level(std::string_view level) {
