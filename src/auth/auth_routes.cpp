@@ -34,18 +34,56 @@ json::object token_json(const TokenRow& t) {
   return o;
 }
 
-asio::awaitable<Response> login(AuthModule* m, Request& req) {
-  auto body = parse_json(req.body);
-  if (!body.ok()) co_return http::error_response(body.error(), req);
-  FieldReader r(*body);
-  auto username = r.required_string("username", 64);
-  auto password = r.required_string("password", 1024);
-  Status done = r.finish();
-  if (!username.ok()) co_return http::error_response(username.error(), req);
-  if (!password.ok()) co_return http::error_response(password.error(), req);
-  if (!done.ok()) co_return http::error_response(done.error(), req);
+// Typed request bodies (SR-05): every field read explicitly, anything else is 422.
+struct LoginRequest {
+  std::string username;
+  std::string password;
+};
 
-  std::string name = ascii_lower(*username);
+Result<LoginRequest> decode_login(std::string_view text) {
+  SD_ASSIGN_OR_RETURN(auto body, parse_json(text));
+  FieldReader r(body);
+  LoginRequest out;
+  SD_ASSIGN_OR_RETURN(out.username, r.required_string("username", 64));
+  SD_ASSIGN_OR_RETURN(out.password, r.required_string("password", 1024));
+  SD_RETURN_IF_ERROR(r.finish());
+  return out;
+}
+
+struct CreateTokenRequest {
+  std::string name;
+  std::optional<int64_t> expires_in_days;
+};
+
+Result<CreateTokenRequest> decode_create_token(std::string_view text) {
+  SD_ASSIGN_OR_RETURN(auto body, parse_json(text));
+  FieldReader r(body);
+  CreateTokenRequest out;
+  SD_ASSIGN_OR_RETURN(out.name, r.required_string("name", 100));
+  SD_ASSIGN_OR_RETURN(out.expires_in_days, r.optional_int64("expires_in_days", 1, 3650));
+  SD_RETURN_IF_ERROR(r.finish());
+  return out;
+}
+
+struct ChangePasswordRequest {
+  std::string current_password;
+  std::string new_password;
+};
+
+Result<ChangePasswordRequest> decode_change_password(std::string_view text) {
+  SD_ASSIGN_OR_RETURN(auto body, parse_json(text));
+  FieldReader r(body);
+  ChangePasswordRequest out;
+  SD_ASSIGN_OR_RETURN(out.current_password, r.required_string("current_password", 1024));
+  SD_ASSIGN_OR_RETURN(out.new_password, r.required_string("new_password", 1024));
+  SD_RETURN_IF_ERROR(r.finish());
+  return out;
+}
+
+asio::awaitable<Response> login(AuthModule* m, Request& req) {
+  auto cmd = decode_login(req.body);
+  if (!cmd.ok()) co_return http::error_response(cmd.error(), req);
+  std::string name = ascii_lower(cmd->username);
   auto now = m->service_.clock().steady_now();
   if (int wait = m->throttle_.retry_after(req.remote_ip, name, now); wait > 0) {
     Error e{
@@ -63,7 +101,7 @@ asio::awaitable<Response> login(AuthModule* m, Request& req) {
   if (!user.ok()) co_return http::error_response(user.error(), req);
   bool known = user->has_value() && (*user)->active;
   std::string hash = known ? (*user)->password_hash : std::string();
-  std::string pw = *password;
+  std::string pw = cmd->password;
   auto dummy = m->dummy_hash_;
   auto check = [hash, pw, dummy]() -> Result<bool> {
     if (hash.empty()) {
@@ -134,20 +172,13 @@ asio::awaitable<Response> me(AuthModule*, Request& req) {
 }
 
 asio::awaitable<Response> create_token(AuthModule* m, Request& req) {
-  auto body = parse_json(req.body);
-  if (!body.ok()) co_return http::error_response(body.error(), req);
-  FieldReader r(*body);
-  auto name = r.required_string("name", 100);
-  auto days = r.optional_int64("expires_in_days", 1, 3650);
-  Status done = r.finish();
-  if (!name.ok()) co_return http::error_response(name.error(), req);
-  if (!days.ok()) co_return http::error_response(days.error(), req);
-  if (!done.ok()) co_return http::error_response(done.error(), req);
+  auto cmd = decode_create_token(req.body);
+  if (!cmd.ok()) co_return http::error_response(cmd.error(), req);
   const auto& p = *req.principal;
   std::string user_id = p.user_id;
   std::string actor = p.username;
-  std::string n = *name;
-  std::optional<int64_t> d = *days;
+  std::string n = cmd->name;
+  std::optional<int64_t> d = cmd->expires_in_days;
   auto job = [m, user_id, actor, n, d](db::Connection& tx) {
     return m->service_.create_token(tx, user_id, actor, n, d);
   };
@@ -219,15 +250,8 @@ asio::awaitable<Response> end_session(AuthModule* m, Request& req) {
 }
 
 asio::awaitable<Response> change_password(AuthModule* m, Request& req) {
-  auto body = parse_json(req.body);
-  if (!body.ok()) co_return http::error_response(body.error(), req);
-  FieldReader r(*body);
-  auto current = r.required_string("current_password", 1024);
-  auto next = r.required_string("new_password", 1024);
-  Status done = r.finish();
-  if (!current.ok()) co_return http::error_response(current.error(), req);
-  if (!next.ok()) co_return http::error_response(next.error(), req);
-  if (!done.ok()) co_return http::error_response(done.error(), req);
+  auto cmd = decode_change_password(req.body);
+  if (!cmd.ok()) co_return http::error_response(cmd.error(), req);
   const http::Principal p = *req.principal;
   if (int wait =
           m->throttle_.retry_after(req.remote_ip, p.username, m->service_.clock().steady_now());
@@ -240,7 +264,7 @@ asio::awaitable<Response> change_password(AuthModule* m, Request& req) {
               wait},
         req);
   }
-  if (Status policy = check_password_policy(*next, p.username); !policy.ok()) {
+  if (Status policy = check_password_policy(cmd->new_password, p.username); !policy.ok()) {
     Error e = policy.error();
     e.details = {"new_password"};
     co_return http::error_response(e, req);
@@ -251,8 +275,8 @@ asio::awaitable<Response> change_password(AuthModule* m, Request& req) {
   if (!user.ok()) co_return http::error_response(user.error(), req);
   if (!user->has_value()) co_return http::error_response(Error::unauthorized("Log in again."), req);
   std::string hash = (*user)->password_hash;
-  std::string cur = *current;
-  std::string nxt = *next;
+  std::string cur = cmd->current_password;
+  std::string nxt = cmd->new_password;
   auto rehash = [hash, cur, nxt]() -> Result<std::optional<std::string>> {
     if (!verify_password(hash, cur)) return std::optional<std::string>{};
     SD_ASSIGN_OR_RETURN(std::string h, hash_password(nxt));
