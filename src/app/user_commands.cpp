@@ -21,9 +21,7 @@ Result<std::unique_ptr<db::Connection>> open_for_cli(const std::string& data_dir
   ::umask(077);
   SD_RETURN_IF_ERROR(prepare_data_dir(data_dir));
   SD_ASSIGN_OR_RETURN(auto conn, db::open_write_connection(database_path(data_dir)));
-  SD_RETURN_IF_ERROR(db::apply_migrations(*conn, db::embedded_migrations()).ok()
-                         ? Status{}
-                         : Status(Error::internal("migrations failed")));
+  SD_RETURN_IF_ERROR(db::apply_migrations(*conn, db::embedded_migrations()));
   return conn;
 }
 
