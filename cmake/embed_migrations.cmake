@@ -1,7 +1,8 @@
 # Generates a C++ file listing every migration: {id, sql}, sorted by id.
 # The id is "<dir>/<file stem>", e.g. "core/0001_platform"; order is by file name number,
 # then by directory, so modules can add migrations independently.
-file(GLOB_RECURSE FILES ${ROOT}/*/migrations/*.sql)
+file(GLOB_RECURSE FILES ${ROOT}/*.sql)
+list(FILTER FILES INCLUDE REGEX "/migrations/[^/]+\\.sql$")
 list(SORT FILES)
 set(pairs "")
 foreach(f IN LISTS FILES)

@@ -3,12 +3,12 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
-#include <charconv>
 
 #include "core/clock.h"
 #include "events/outbox.h"
 #include "http/db_await.h"
 #include "http/error_response.h"
+#include "http/query_params.h"
 
 namespace smartdairy::app {
 
@@ -18,25 +18,6 @@ using http::Request;
 using http::Response;
 
 namespace {
-
-Result<int64_t> int_param(const Request& req, std::string_view name, int64_t def, int64_t min,
-                          int64_t max) {
-  auto v = req.query_param(name);
-  if (!v) return def;
-  const std::string text = std::move(*v);
-  const char* end = text.data() + text.size();
-  int64_t out = 0;
-  auto [p, ec] = std::from_chars(text.data(), end, out);
-  if (ec != std::errc() || p != end || out < min || out > max) {
-    Error e = Error::unprocessable("invalid_parameter", "Query parameter '" + std::string(name) +
-                                                            "' must be an integer from " +
-                                                            std::to_string(min) + " to " +
-                                                            std::to_string(max) + ".");
-    e.details.emplace_back(name);
-    return e;
-  }
-  return out;
-}
 
 json::object event_json(const events::Event& ev) {
   json::object o{{"seq", ev.seq},
@@ -68,9 +49,9 @@ asio::awaitable<Response> readyz(db::Database* db, Request& req) {
 }
 
 asio::awaitable<Response> list_events(db::Database* db, Request& req) {
-  auto after = int_param(req, "after", 0, 0, INT64_MAX);
+  auto after = http::int_param(req, "after", 0, 0, INT64_MAX);
   if (!after.ok()) co_return http::error_response(after.error(), req);
-  auto limit = int_param(req, "limit", 100, 1, 1000);
+  auto limit = http::int_param(req, "limit", 100, 1, 1000);
   if (!limit.ok()) co_return http::error_response(limit.error(), req);
   int64_t a = *after;
   int64_t l = *limit;

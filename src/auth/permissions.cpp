@@ -17,6 +17,24 @@ const Grant kGrants[] = {
     {"events.read", {"admin", "manager"}},
     {"users.manage", {"admin"}},
     {"tokens.manage", {"admin", "manager", "sales", "accountant", "farm", "vet", "viewer"}},
+    // Order to cash (issue 3).
+    {"customers.read", {"admin", "manager", "sales", "accountant", "viewer"}},
+    {"customers.write", {"admin", "manager", "sales"}},
+    {"products.read", {"admin", "manager", "sales", "accountant", "farm", "vet", "viewer"}},
+    {"products.write", {"admin", "manager"}},
+    {"inventory.read", {"admin", "manager", "sales", "accountant", "farm", "viewer"}},
+    {"inventory.write", {"admin", "manager", "farm"}},
+    {"inventory.reserve", {"admin", "manager", "sales"}},
+    {"orders.read", {"admin", "manager", "sales", "accountant", "viewer"}},
+    {"orders.write", {"admin", "manager", "sales"}},
+    {"orders.override_price", {"admin", "manager"}},
+    {"invoices.read", {"admin", "manager", "sales", "accountant", "viewer"}},
+    {"invoices.write", {"admin", "manager", "accountant"}},
+    {"payments.write", {"admin", "manager", "accountant"}},
+    {"ledger.read", {"admin", "manager", "accountant"}},
+    {"employees.read", {"admin", "manager", "accountant"}},
+    {"employees.write", {"admin", "manager"}},
+    {"employees.salary", {"admin", "accountant"}},
 };
 
 }  // namespace

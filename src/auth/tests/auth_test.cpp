@@ -274,9 +274,17 @@ TEST(PermissionsTest, RolesHoldTheirGrants) {
   EXPECT_FALSE(is_role("root"));
   EXPECT_FALSE(role_allows("root", "tokens.manage"));
   EXPECT_FALSE(role_allows("admin", "no.such.permission"));
-  EXPECT_EQ(permissions_of("admin"),
-            (std::vector<std::string_view>{"events.read", "tokens.manage", "users.manage"}));
-  EXPECT_EQ(permissions_of("viewer"), (std::vector<std::string_view>{"tokens.manage"}));
+  EXPECT_EQ(permissions_of("viewer"),
+            (std::vector<std::string_view>{"customers.read", "inventory.read", "invoices.read",
+                                           "orders.read", "products.read", "tokens.manage"}));
+  // Salaries and price overrides are the sensitive ones: exactly these roles hold them.
+  for (std::string_view role : kRoles) {
+    EXPECT_EQ(role_allows(role, "employees.salary"), role == "admin" || role == "accountant")
+        << role;
+    EXPECT_EQ(role_allows(role, "orders.override_price"), role == "admin" || role == "manager")
+        << role;
+    EXPECT_EQ(role_allows(role, "users.manage"), role == "admin") << role;
+  }
   EXPECT_TRUE(permissions_of("root").empty());
 }
 
