@@ -21,6 +21,8 @@ struct ServeConfig {
   int idle_timeout_ms = 10'000;
   int max_connections = 1024;
   int session_idle_minutes = 120;
+  std::string company_name = "Smart Dairy";  // printed on invoices
+  std::string company_address;
 };
 
 // The database file inside the data directory.

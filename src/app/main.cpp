@@ -80,6 +80,11 @@ int run_cli(int argc, char** argv) {
       ->envname("SMARTDAIRY_SESSION_IDLE_MINUTES")
       ->check(CLI::Range(1, 24 * 60))
       ->capture_default_str();
+  serve->add_option("--company-name", cfg.company_name, "Company name printed on invoices")
+      ->envname("SMARTDAIRY_COMPANY_NAME")
+      ->capture_default_str();
+  serve->add_option("--company-address", cfg.company_address, "Address line printed on invoices")
+      ->envname("SMARTDAIRY_COMPANY_ADDRESS");
 
   auto* migrate = app.add_subcommand("migrate", "Apply pending database migrations and exit.");
   migrate->add_option("--data-dir", data_dir, "Directory holding the database")

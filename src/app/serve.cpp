@@ -14,7 +14,15 @@
 #include "core/metrics.h"
 #include "db/database.h"
 #include "events/bus.h"
+#include "http/idempotency.h"
 #include "http/server.h"
+#include "modules/billing/billing_module.h"
+#include "modules/catalog/catalog_module.h"
+#include "modules/common/module_context.h"
+#include "modules/inventory/inventory_module.h"
+#include "modules/ledger/ledger_module.h"
+#include "modules/parties/parties_module.h"
+#include "modules/sales/sales_module.h"
 
 namespace smartdairy::app {
 
@@ -54,6 +62,12 @@ void register_platform_metrics(metrics::Registry& reg, db::Database& db, events:
   reg.gauge_callback("smartdairy_start_time_seconds",
                      "Unix time at which this server started serving.", [start] { return start; });
 }
+modules::billing::CompanyInfo company_info(const ServeConfig& config) {
+  modules::billing::CompanyInfo info;
+  if (!config.company_name.empty()) info.name = config.company_name;
+  if (!config.company_address.empty()) info.lines.push_back(config.company_address);
+  return info;
+}
 }  // namespace
 
 int serve(const ServeConfig& config) {
@@ -91,6 +105,18 @@ int serve(const ServeConfig& config) {
 
   metrics::Registry registry;
   events::Bus bus((*db)->writer());
+
+  // Business modules (DESIGN.md §4), wired explicitly. Consumers subscribe before the bus
+  // starts so that they resume from their stored offsets.
+  modules::ModuleContext ctx{**db, SystemClock::instance()};
+  http::Idempotency idempotency(**db, SystemClock::instance());
+  modules::parties::PartiesModule parties(ctx, idempotency);
+  modules::catalog::CatalogModule catalog(ctx, idempotency);
+  modules::inventory::InventoryModule inventory(ctx, idempotency);
+  modules::ledger::LedgerModule ledger(ctx);
+  modules::billing::BillingModule billing(ctx, idempotency, company_info(config));
+  modules::sales::SalesModule sales(ctx, idempotency);
+  billing.subscribe(bus);
   register_platform_metrics(registry, **db, bus);
   {
     auto conn = db::Connection::open(dbo.path, db::OpenMode::kReadOnly);
@@ -115,6 +141,12 @@ int serve(const ServeConfig& config) {
   http::Router router(auth::is_known_permission);
   register_platform_routes(router, **db, registry);
   auth_module.register_routes(router);
+  parties.register_routes(router);
+  catalog.register_routes(router);
+  inventory.register_routes(router);
+  ledger.register_routes(router);
+  billing.register_routes(router);
+  sales.register_routes(router);
 
   http::Server server(opts, router, auth_module.authenticator(), registry);
   auto port = server.listen();

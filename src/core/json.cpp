@@ -344,6 +344,12 @@ Result<const boost::json::value*> FieldReader::lookup(std::string_view key) {
   return &it->value();
 }
 
+bool FieldReader::is_explicit_null(std::string_view key) const {
+  if (object_ == nullptr) return false;
+  const auto it = object_->find(key);
+  return it != object_->end() && it->value().is_null();
+}
+
 Error FieldReader::not_an_object() const {
   if (path_prefix_.empty()) {
     return Error::unprocessable("invalid_body", "The request body must be a JSON object.");

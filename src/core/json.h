@@ -54,6 +54,9 @@ class FieldReader {
   Result<const boost::json::array*> required_array(std::string_view key, std::size_t max_items);
 
   // 422 "unknown_field" naming the first key in the body that no accessor asked for.
+  // True when `key` is present with the value null (a PATCH clearing an optional field).
+  bool is_explicit_null(std::string_view key) const;
+
   Status finish() const;
 
  private:
