@@ -115,6 +115,13 @@ int run_cli(int argc, char** argv) {
   // `user add alice --data-dir var` as well as `user --data-dir var add alice`.
   for (auto* leaf : {add, passwd, list}) leaf->fallthrough();
 
+  auto* seed = app.add_subcommand("seed", "Load demo data (same --data-dir as serve).");
+  bool demo = false;
+  seed->add_flag("--demo", demo, "The demo company: customers, products and stock")->required();
+  seed->add_option("--data-dir", data_dir, "Directory holding the database")
+      ->envname("SMARTDAIRY_DATA_DIR")
+      ->capture_default_str();
+
   auto* version = app.add_subcommand("version", "Print the version.");
 
   try {
@@ -139,6 +146,7 @@ int run_cli(int argc, char** argv) {
     }
   }
   if (*migrate) return smartdairy::app::migrate(data_dir);
+  if (*seed && demo) return smartdairy::app::seed_demo(data_dir);
   if (*add) return smartdairy::app::user_add(data_dir, username, role, password_stdin);
   if (*passwd) return smartdairy::app::user_passwd(data_dir, username, password_stdin);
   if (*list) return smartdairy::app::user_list(data_dir);

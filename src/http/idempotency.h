@@ -49,15 +49,22 @@ class Idempotency {
   struct Begin {
     std::optional<Response> reply;  // a replay or an error: send it and stop
     std::shared_ptr<Claim> claim;   // null when the request carries no key
+
+    // What a write job captures: the handler keeps the claim (and so the in-flight mark)
+    // alive until it has answered, and not a moment longer — the writer may keep a finished
+    // job around until its whole batch is answered.
+    std::weak_ptr<Claim> ref() const { return claim; }
   };
 
   Idempotency(db::Database& db, const Clock& clock) : db_(db), clock_(clock) {}
 
   boost::asio::awaitable<Begin> begin(const Request& req, bool required = false);
 
-  // Inside a write transaction: stores `response` when `claim` is set; a no-op otherwise.
-  static Status record(db::Connection& tx, const std::shared_ptr<Claim>& claim,
+  // Inside a write transaction: stores `response` when the request had a key; a no-op
+  // otherwise (or when the handler is already gone).
+  static Status record(db::Connection& tx, const std::weak_ptr<Claim>& ref,
                        const Response& response) {
+    auto claim = ref.lock();
     return claim ? claim->record(tx, response) : Status();
   }
 

@@ -156,7 +156,7 @@ asio::awaitable<Response> create(BillingModule* m, Request& req) {
   if (idem.reply) co_return std::move(*idem.reply);
   ModuleContext ctx = m->ctx_;
   std::string actor = req.principal->username;
-  auto job = [ctx, d = std::move(*draft), actor, claim = idem.claim](
+  auto job = [ctx, d = std::move(*draft), actor, claim = idem.ref()](
                  db::Connection& tx) -> Result<Response> {
     SD_ASSIGN_OR_RETURN(Invoice inv, create_invoice(tx, ctx, d, actor));
     Response resp = Response::json(201, invoice_json(inv, ctx.currency));
@@ -223,7 +223,7 @@ asio::awaitable<Response> pay(BillingModule* m, Request& req) {
   ModuleContext ctx = m->ctx_;
   std::string id(req.param("id"));
   std::string actor = req.principal->username;
-  auto job = [ctx, id, d = *draft, actor, claim = idem.claim](
+  auto job = [ctx, id, d = *draft, actor, claim = idem.ref()](
                  db::Connection& tx) -> Result<Response> {
     SD_ASSIGN_OR_RETURN(auto result, record_payment(tx, ctx, id, d, actor));
     json::object o = payment_json(result.second, ctx.currency);

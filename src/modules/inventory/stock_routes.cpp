@@ -49,7 +49,7 @@ asio::awaitable<Response> write_and_reply(InventoryModule* m, Request& req, int 
   auto idem = co_await m->idempotency_.begin(req);
   if (idem.reply) co_return std::move(*idem.reply);
   auto run = [job = std::move(job), to_json, status,
-              claim = idem.claim](db::Connection& tx) -> Result<Response> {
+              claim = idem.ref()](db::Connection& tx) -> Result<Response> {
     SD_ASSIGN_OR_RETURN(T value, job(tx));
     Response resp = Response::json(status, to_json(value));
     SD_RETURN_IF_ERROR(http::Idempotency::record(tx, claim, resp));

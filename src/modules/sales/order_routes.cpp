@@ -84,7 +84,7 @@ asio::awaitable<Response> place(SalesModule* m, Request& req) {
   ModuleContext ctx = m->ctx_;
   std::string actor = req.principal->username;
   bool may_override = auth::role_allows(req.principal->role, "orders.override_price");
-  auto job = [ctx, c = std::move(*cmd), may_override, actor, claim = idem.claim](
+  auto job = [ctx, c = std::move(*cmd), may_override, actor, claim = idem.ref()](
                  db::Connection& tx) -> Result<Response> {
     SD_ASSIGN_OR_RETURN(Order o, place_order(tx, ctx, c, may_override, actor));
     Response resp = Response::json(201, order_json(o, ctx.currency));
