@@ -14,7 +14,10 @@
 #include "core/metrics.h"
 #include "db/database.h"
 #include "events/bus.h"
+#include "http/idempotency.h"
 #include "http/server.h"
+#include "modules/common/module_context.h"
+#include "modules/hr/hr_module.h"
 
 namespace smartdairy::app {
 
@@ -115,6 +118,10 @@ int serve(const ServeConfig& config) {
   http::Router router(auth::is_known_permission);
   register_platform_routes(router, **db, registry);
   auth_module.register_routes(router);
+  modules::ModuleContext ctx{**db, SystemClock::instance()};
+  http::Idempotency idempotency(**db, SystemClock::instance());
+  modules::hr::HrModule hr(ctx, idempotency);
+  hr.register_routes(router);
 
   http::Server server(opts, router, auth_module.authenticator(), registry);
   auto port = server.listen();
