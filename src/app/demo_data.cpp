@@ -26,8 +26,8 @@ constexpr DemoCustomer kCustomers[] = {
      "b2b", 30},
     {"22222222-2222-2222-2222-222222222222", "Beta Ltd", "beta@example.com", "+44 20 2345 6789",
      "b2b", 30},
-    {"33333333-3333-3333-3333-333333333333", "Gamma LLC", "gamma@example.com",
-     "+44 20 3456 7890", "b2b", 30},
+    {"33333333-3333-3333-3333-333333333333", "Gamma LLC", "gamma@example.com", "+44 20 3456 7890",
+     "b2b", 30},
     {"", "Dhaka Sweets & Dairy", "orders@dhakasweets.example", "+880 2 5555 0101", "b2b", 15},
     {"", "Rahima Khatun", "rahima@example.com", "+880 1711 000 222", "b2c", 0},
 };
@@ -59,8 +59,8 @@ constexpr DemoProduct kProducts[] = {
     // The dairy catalog, BDT. Fresh unpackaged milk is VAT-exempt (DOMAIN.md).
     {"MILK-RAW", "Fresh milk (raw, bulk)", "Unpackaged fresh milk per litre", "litre", 7000, 0,
      5200, 400, 100},
-    {"MILK-PAST-1L", "Pasteurised milk 1 L", "Pasteurised, packaged 1 litre", "piece", 9500,
-     1500, 7000, 300, 60},
+    {"MILK-PAST-1L", "Pasteurised milk 1 L", "Pasteurised, packaged 1 litre", "piece", 9500, 1500,
+     7000, 300, 60},
     {"YOG-500", "Yogurt (mishti doi) 500 g", "Sweet yogurt, clay pot", "piece", 12000, 1500, 8000,
      120, 30},
     {"GHEE-1KG", "Ghee 1 kg", "Clarified butter, tin", "piece", 140000, 1500, 105000, 25, 10},

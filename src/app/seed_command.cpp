@@ -31,18 +31,17 @@ int seed_demo(const std::string& data_dir) {
   modules::ModuleContext ctx{**db, SystemClock::instance()};
   auto loaded = std::make_shared<std::promise<Result<bool>>>();
   auto result = std::make_shared<Result<bool>>(false);
-  Status submitted = (*db)->writer().submit(db::WriteJob{
-      [ctx, result](db::Connection& tx) {
-        *result = load_demo_data(tx, ctx);
-        return result->ok();
-      },
-      [loaded, result](const Status& commit) {
-        if (!commit.ok()) {
-          loaded->set_value(commit.error());
-        } else {
-          loaded->set_value(*result);
-        }
-      }});
+  Status submitted = (*db)->writer().submit(db::WriteJob{[ctx, result](db::Connection& tx) {
+                                                           *result = load_demo_data(tx, ctx);
+                                                           return result->ok();
+                                                         },
+                                                         [loaded, result](const Status& commit) {
+                                                           if (!commit.ok()) {
+                                                             loaded->set_value(commit.error());
+                                                           } else {
+                                                             loaded->set_value(*result);
+                                                           }
+                                                         }});
   if (!submitted.ok()) {
     std::fprintf(stderr, "error: %s\n", submitted.error().message.c_str());
     return 1;
@@ -53,9 +52,9 @@ int seed_demo(const std::string& data_dir) {
     std::fprintf(stderr, "error: demo data not loaded: %s\n", outcome.error().message.c_str());
     return 1;
   }
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                std::chrono::steady_clock::now() - t0)
-                .count();
+  auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
+          .count();
   if (*outcome) {
     std::printf("demo data loaded in %lld ms: 5 customers, 14 products with stock; database %s\n",
                 static_cast<long long>(ms), opts.path.c_str());

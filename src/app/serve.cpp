@@ -19,6 +19,7 @@
 #include "modules/billing/billing_module.h"
 #include "modules/catalog/catalog_module.h"
 #include "modules/common/module_context.h"
+#include "modules/hr/hr_module.h"
 #include "modules/inventory/inventory_module.h"
 #include "modules/ledger/ledger_module.h"
 #include "modules/parties/parties_module.h"
@@ -116,6 +117,7 @@ int serve(const ServeConfig& config) {
   modules::ledger::LedgerModule ledger(ctx);
   modules::billing::BillingModule billing(ctx, idempotency, company_info(config));
   modules::sales::SalesModule sales(ctx, idempotency);
+  modules::hr::HrModule hr(ctx, idempotency);
   billing.subscribe(bus);
   register_platform_metrics(registry, **db, bus);
   {
@@ -147,6 +149,7 @@ int serve(const ServeConfig& config) {
   ledger.register_routes(router);
   billing.register_routes(router);
   sales.register_routes(router);
+  hr.register_routes(router);
 
   http::Server server(opts, router, auth_module.authenticator(), registry);
   auto port = server.listen();

@@ -53,19 +53,27 @@ class Idempotency {
     // What a write job captures: the handler keeps the claim (and so the in-flight mark)
     // alive until it has answered, and not a moment longer — the writer may keep a finished
     // job around until its whole batch is answered.
-    std::weak_ptr<Claim> ref() const { return claim; }
+    struct Ref {
+      std::weak_ptr<Claim> claim;
+      bool keyed = false;
+    };
+    Ref ref() const { return {claim, claim != nullptr}; }
   };
 
   Idempotency(db::Database& db, const Clock& clock) : db_(db), clock_(clock) {}
 
   boost::asio::awaitable<Begin> begin(const Request& req, bool required = false);
 
-  // Inside a write transaction: stores `response` when the request had a key; a no-op
-  // otherwise (or when the handler is already gone).
-  static Status record(db::Connection& tx, const std::weak_ptr<Claim>& ref,
-                       const Response& response) {
-    auto claim = ref.lock();
-    return claim ? claim->record(tx, response) : Status();
+  // Inside a write transaction: stores `response` when the request had a key. When the
+  // handler is already gone (shutdown), refuses, so that no change is made that a retry
+  // could not replay.
+  static Status record(db::Connection& tx, const Begin::Ref& ref, const Response& response) {
+    if (!ref.keyed) return {};
+    auto claim = ref.claim.lock();
+    if (!claim) {
+      return Error::unavailable("request_abandoned", "The server is stopping; retry shortly.");
+    }
+    return claim->record(tx, response);
   }
 
  private:

@@ -50,15 +50,16 @@ json::object invoice_json(const Invoice& i, Currency cur, bool with_lines = true
   if (with_lines) {
     json::array lines;
     for (const auto& l : i.lines) {
-      lines.push_back(json::object{{"sku", opt(l.sku)},
-                                   {"description", l.description},
-                                   {"qty", l.qty},
-                                   {"unit", l.unit},
-                                   {"unit_price", money(l.unit_price)},
-                                   {"vat_rate", Money::from_minor(l.vat_rate, catalog::kPercent).to_json()},
-                                   {"net", money(l.net)},
-                                   {"vat", money(l.vat)},
-                                   {"total", money(l.total)}});
+      lines.push_back(
+          json::object{{"sku", opt(l.sku)},
+                       {"description", l.description},
+                       {"qty", l.qty},
+                       {"unit", l.unit},
+                       {"unit_price", money(l.unit_price)},
+                       {"vat_rate", Money::from_minor(l.vat_rate, catalog::kPercent).to_json()},
+                       {"net", money(l.net)},
+                       {"vat", money(l.vat)},
+                       {"total", money(l.total)}});
     }
     o["lines"] = std::move(lines);
   }
@@ -156,8 +157,8 @@ asio::awaitable<Response> create(BillingModule* m, Request& req) {
   if (idem.reply) co_return std::move(*idem.reply);
   ModuleContext ctx = m->ctx_;
   std::string actor = req.principal->username;
-  auto job = [ctx, d = std::move(*draft), actor, claim = idem.ref()](
-                 db::Connection& tx) -> Result<Response> {
+  auto job = [ctx, d = std::move(*draft), actor,
+              claim = idem.ref()](db::Connection& tx) -> Result<Response> {
     SD_ASSIGN_OR_RETURN(Invoice inv, create_invoice(tx, ctx, d, actor));
     Response resp = Response::json(201, invoice_json(inv, ctx.currency));
     resp.set_header("Location", "/api/v1/invoices/" + inv.id);
@@ -223,8 +224,8 @@ asio::awaitable<Response> pay(BillingModule* m, Request& req) {
   ModuleContext ctx = m->ctx_;
   std::string id(req.param("id"));
   std::string actor = req.principal->username;
-  auto job = [ctx, id, d = *draft, actor, claim = idem.ref()](
-                 db::Connection& tx) -> Result<Response> {
+  auto job = [ctx, id, d = *draft, actor,
+              claim = idem.ref()](db::Connection& tx) -> Result<Response> {
     SD_ASSIGN_OR_RETURN(auto result, record_payment(tx, ctx, id, d, actor));
     json::object o = payment_json(result.second, ctx.currency);
     o["invoice"] = invoice_json(result.first, ctx.currency, false);
@@ -251,10 +252,9 @@ asio::awaitable<Response> void_(BillingModule* m, Request& req) {
   auto job = [ctx, id, why, actor](db::Connection& tx) -> Result<Invoice> {
     SD_ASSIGN_OR_RETURN(Invoice inv, get_invoice(tx, id));
     if (inv.order_id) {
-      return Error::conflict("invoice_has_order",
-                             "Invoice " + inv.number + " belongs to order " +
-                                 inv.order_number.value_or("") +
-                                 "; cancel the order to void it.");
+      return Error::conflict("invoice_has_order", "Invoice " + inv.number + " belongs to order " +
+                                                      inv.order_number.value_or("") +
+                                                      "; cancel the order to void it.");
     }
     return void_invoice(tx, ctx, id, why, actor);
   };
@@ -265,8 +265,7 @@ asio::awaitable<Response> void_(BillingModule* m, Request& req) {
 
 }  // namespace
 
-BillingModule::BillingModule(ModuleContext ctx, http::Idempotency& idempotency,
-                             CompanyInfo company)
+BillingModule::BillingModule(ModuleContext ctx, http::Idempotency& idempotency, CompanyInfo company)
     : ctx_(ctx), idempotency_(idempotency), company_(std::move(company)), renderers_(1, 64) {}
 
 void BillingModule::subscribe(events::Bus& bus) {

@@ -36,8 +36,8 @@ std::vector<ledger::Posting> issue_postings(const Invoice& inv) {
 
 Status emit(db::Connection& tx, const ModuleContext& ctx, const std::string& type,
             const std::string& aggregate_id, const std::string& actor, const json::object& data) {
-  auto ev = events::append(tx, {type, "invoice", aggregate_id, actor, to_json_string(data)},
-                           ctx.clock);
+  auto ev =
+      events::append(tx, {type, "invoice", aggregate_id, actor, to_json_string(data)}, ctx.clock);
   if (!ev.ok()) return ev.error();
   return {};
 }
@@ -64,13 +64,13 @@ json::object invoice_event(const Invoice& inv, const ModuleContext& ctx) {
 }
 
 // Numbers the invoice, stores it, posts Dr AR / Cr revenue / Cr VAT and emits invoice.issued.
-Status issue(db::Connection& tx, const ModuleContext& ctx, Invoice& inv,
-             const std::string& actor) {
+Status issue(db::Connection& tx, const ModuleContext& ctx, Invoice& inv, const std::string& actor) {
   SD_ASSIGN_OR_RETURN(inv.number, next_document_number(tx, "INV"));
   SD_RETURN_IF_ERROR(store::insert(tx, inv));
-  auto posted = ledger::post(
-      tx, ctx, {"invoice", inv.id, "Invoice " + inv.number + " to " + inv.customer_name, actor,
-                issue_postings(inv)});
+  auto posted =
+      ledger::post(tx, ctx,
+                   {"invoice", inv.id, "Invoice " + inv.number + " to " + inv.customer_name, actor,
+                    issue_postings(inv)});
   if (!posted.ok()) return posted.error();
   return emit(tx, ctx, "invoice.issued", inv.id, actor, invoice_event(inv, ctx));
 }
@@ -107,9 +107,8 @@ Result<int64_t> int_field(const json::object& o, std::string_view key) {
 }
 
 Error invoice_not_found(const std::string& id) {
-  return Error::not_found("invoice_not_found",
-                          "No invoice has id '" + id.substr(0, 40) +
-                              "'. GET /api/v1/invoices lists invoices.");
+  return Error::not_found("invoice_not_found", "No invoice has id '" + id.substr(0, 40) +
+                                                   "'. GET /api/v1/invoices lists invoices.");
 }
 
 }  // namespace
@@ -226,8 +225,9 @@ Result<Invoice> create_invoice(db::Connection& tx, const ModuleContext& ctx,
   if (draft.due_date) {
     auto d = parse_date(*draft.due_date);
     if (!d || *d < today) {
-      return field_error("invalid_due_date", "due_date must be a date (YYYY-MM-DD), not before "
-                                             "today.",
+      return field_error("invalid_due_date",
+                         "due_date must be a date (YYYY-MM-DD), not before "
+                         "today.",
                          "due_date");
     }
     due = *d;
@@ -260,8 +260,7 @@ Result<std::pair<Invoice, Payment>> record_payment(db::Connection& tx, const Mod
     return field_error("invalid_amount", "amount must be more than zero.", "amount");
   }
   if (inv.status == "void") {
-    return Error::conflict("invoice_void", "Invoice " + inv.number +
-                                               " is void (credit note " +
+    return Error::conflict("invoice_void", "Invoice " + inv.number + " is void (credit note " +
                                                inv.credit_note_number.value_or("") +
                                                "); it cannot take payments.");
   }
@@ -276,8 +275,14 @@ Result<std::pair<Invoice, Payment>> record_payment(db::Connection& tx, const Mod
     return e;
   }
   int64_t now = ctx.clock.now_micros();
-  Payment p{new_uuid_v7(), inv.id,   draft.amount, draft.method, draft.reference,
-            draft.received_at.value_or(now), now, actor};
+  Payment p{new_uuid_v7(),
+            inv.id,
+            draft.amount,
+            draft.method,
+            draft.reference,
+            draft.received_at.value_or(now),
+            now,
+            actor};
   if (p.received_at > now + 300'000'000) {
     return field_error("invalid_received_at", "received_at cannot be in the future.",
                        "received_at");
@@ -292,7 +297,9 @@ Result<std::pair<Invoice, Payment>> record_payment(db::Connection& tx, const Mod
   if (p.method == "bkash") cash_account = account::kBkash;
   if (p.method == "card") cash_account = account::kCardClearing;
   auto posted = ledger::post(tx, ctx,
-                             {"payment", p.id, "Payment for " + inv.number + " (" + p.method + ")",
+                             {"payment",
+                              p.id,
+                              "Payment for " + inv.number + " (" + p.method + ")",
                               actor,
                               {{std::string(cash_account), p.amount, 0},
                                {std::string(account::kReceivable), 0, p.amount}}});
@@ -319,13 +326,15 @@ Result<Invoice> void_invoice(db::Connection& tx, const ModuleContext& ctx,
   if (inv.status == "void") return inv;
   if (inv.amount_paid > 0) {
     return Error::conflict("invoice_paid",
-                           "Invoice " + inv.number + " has payments of " + std::string(ctx.currency.code) +
-                               " " + Money::from_minor(inv.amount_paid, ctx.currency).to_string() +
+                           "Invoice " + inv.number + " has payments of " +
+                               std::string(ctx.currency.code) + " " +
+                               Money::from_minor(inv.amount_paid, ctx.currency).to_string() +
                                "; it cannot be voided. Refund the payments first.");
   }
   int64_t now = ctx.clock.now_micros();
   SD_ASSIGN_OR_RETURN(std::string cn, next_document_number(tx, "CN"));
-  SD_RETURN_IF_ERROR(store::insert_credit_note(tx, new_uuid_v7(), cn, inv.id, inv.total, reason, now));
+  SD_RETURN_IF_ERROR(
+      store::insert_credit_note(tx, new_uuid_v7(), cn, inv.id, inv.total, reason, now));
   SD_RETURN_IF_ERROR(store::mark_void(tx, inv.id, cn, now));
   inv.status = "void";
   inv.credit_note_number = cn;
@@ -341,15 +350,14 @@ Result<Invoice> void_invoice(db::Connection& tx, const ModuleContext& ctx,
   return inv;
 }
 
-Status on_order_cancelled(db::Connection& tx, const ModuleContext& ctx,
-                          const std::string& order_id, const std::string& order_number,
-                          const std::string& actor) {
+Status on_order_cancelled(db::Connection& tx, const ModuleContext& ctx, const std::string& order_id,
+                          const std::string& order_number, const std::string& actor) {
   SD_ASSIGN_OR_RETURN(auto inv, store::find_by_order(tx, order_id));
   if (!inv) return store::mark_order_cancelled(tx, order_id, ctx.clock.now_micros());
   if (inv->amount_paid > 0) {
-    return Error::conflict("order_paid",
-                           "Order " + order_number + " cannot be cancelled: invoice " +
-                               inv->number + " has payments. Refund them first.");
+    return Error::conflict("order_paid", "Order " + order_number +
+                                             " cannot be cancelled: invoice " + inv->number +
+                                             " has payments. Refund them first.");
   }
   auto voided = void_invoice(tx, ctx, inv->id, "order " + order_number + " cancelled", actor);
   if (!voided.ok()) return voided.error();

@@ -37,9 +37,8 @@ Result<Invoice> void_invoice(db::Connection& tx, const ModuleContext& ctx,
 // Called by sales when an order is cancelled: a paid or part-paid invoice refuses (409
 // order_paid); an unpaid one is voided; an order not yet invoiced is marked so the invoicer
 // skips it.
-Status on_order_cancelled(db::Connection& tx, const ModuleContext& ctx,
-                          const std::string& order_id, const std::string& order_number,
-                          const std::string& actor);
+Status on_order_cancelled(db::Connection& tx, const ModuleContext& ctx, const std::string& order_id,
+                          const std::string& order_number, const std::string& actor);
 
 // What billing adds to a customer's open balance beyond the totals of their orders:
 // what is due on invoices without an order, minus what was paid on order invoices.

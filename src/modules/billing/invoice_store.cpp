@@ -65,9 +65,9 @@ Status insert(db::Connection& tx, const Invoice& i) {
       "customer_email, status, issue_date, due_date, currency, subtotal, vat_total, total, "
       "amount_paid, notes, credit_note_number, created_at, updated_at) VALUES (?, ?, ?, ?, ?, "
       "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      i.id, i.number, i.order_id, i.order_number, i.customer_id, i.customer_name,
-      i.customer_email, i.status, i.issue_date, i.due_date, i.currency, i.subtotal, i.vat_total,
-      i.total, i.amount_paid, i.notes, i.credit_note_number, i.created_at, i.updated_at));
+      i.id, i.number, i.order_id, i.order_number, i.customer_id, i.customer_name, i.customer_email,
+      i.status, i.issue_date, i.due_date, i.currency, i.subtotal, i.vat_total, i.total,
+      i.amount_paid, i.notes, i.credit_note_number, i.created_at, i.updated_at));
   int64_t n = 0;
   for (const auto& l : i.lines) {
     SD_RETURN_IF_ERROR(tx.execute(
@@ -80,9 +80,8 @@ Status insert(db::Connection& tx, const Invoice& i) {
 }
 
 Status update_payment_state(db::Connection& tx, const Invoice& i) {
-  return tx.execute(
-      "UPDATE invoices SET amount_paid = ?, status = ?, updated_at = ? WHERE id = ?",
-      i.amount_paid, i.status, i.updated_at, i.id);
+  return tx.execute("UPDATE invoices SET amount_paid = ?, status = ?, updated_at = ? WHERE id = ?",
+                    i.amount_paid, i.status, i.updated_at, i.id);
 }
 
 Status mark_void(db::Connection& tx, const std::string& id, const std::string& credit_note_number,
@@ -160,8 +159,8 @@ Status mark_order_cancelled(db::Connection& tx, std::string_view order_id, int64
 
 Result<bool> order_cancelled(db::Connection& conn, std::string_view order_id) {
   SD_ASSIGN_OR_RETURN(
-      auto n, conn.scalar_int64("SELECT 1 FROM billing_cancelled_orders WHERE order_id = ?",
-                                order_id));
+      auto n,
+      conn.scalar_int64("SELECT 1 FROM billing_cancelled_orders WHERE order_id = ?", order_id));
   return n.has_value();
 }
 

@@ -88,8 +88,8 @@ asio::awaitable<Response> create(CatalogModule* m, Request& req) {
   if (idem.reply) co_return std::move(*idem.reply);
   ModuleContext ctx = m->ctx_;
   std::string actor = req.principal->username;
-  auto job = [ctx, d = std::move(*draft), actor, claim = idem.ref()](
-                 db::Connection& tx) -> Result<Response> {
+  auto job = [ctx, d = std::move(*draft), actor,
+              claim = idem.ref()](db::Connection& tx) -> Result<Response> {
     SD_ASSIGN_OR_RETURN(Product p, create_product(tx, ctx, d, actor));
     Response resp = Response::json(201, product_json(p, ctx.currency));
     resp.set_header("Location", "/api/v1/products/" + p.sku);

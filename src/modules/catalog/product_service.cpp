@@ -35,14 +35,12 @@ Status validate(const Product& p) {
   return {};
 }
 
-Status emit(db::Connection& tx, const ModuleContext& ctx, const std::string& type,
-            const Product& p, const std::string& actor) {
-  boost::json::object data{{"sku", p.sku},
-                           {"name", p.name},
-                           {"unit", p.unit},
-                           {"price", Money::from_minor(p.price, ctx.currency).to_json()},
-                           {"vat_rate", p.vat_rate},
-                           {"active", p.active}};
+Status emit(db::Connection& tx, const ModuleContext& ctx, const std::string& type, const Product& p,
+            const std::string& actor) {
+  boost::json::object data{
+      {"sku", p.sku},           {"name", p.name},
+      {"unit", p.unit},         {"price", Money::from_minor(p.price, ctx.currency).to_json()},
+      {"vat_rate", p.vat_rate}, {"active", p.active}};
   auto ev = events::append(tx, {type, "product", p.sku, actor, to_json_string(data)}, ctx.clock);
   if (!ev.ok()) return ev.error();
   return {};
@@ -79,9 +77,8 @@ Result<Product> create_product(db::Connection& tx, const ModuleContext& ctx, Pro
   return draft;
 }
 
-Result<Product> update_product(db::Connection& tx, const ModuleContext& ctx,
-                               const std::string& sku, const ProductPatch& patch,
-                               const std::string& actor) {
+Result<Product> update_product(db::Connection& tx, const ModuleContext& ctx, const std::string& sku,
+                               const ProductPatch& patch, const std::string& actor) {
   SD_ASSIGN_OR_RETURN(Product p, get_product(tx, sku));
   if (patch.name) p.name = *patch.name;
   if (patch.description) p.description = *patch.description;
@@ -103,9 +100,9 @@ Result<Product> get_product(db::Connection& conn, const std::string& sku) {
     SD_ASSIGN_OR_RETURN(found, store::find(conn, sku));
   }
   if (!found) {
-    Error e = Error::not_found("product_not_found",
-                               "No product has SKU '" + sku.substr(0, 64) +
-                                   "'. GET /api/v1/products lists the catalog.");
+    Error e =
+        Error::not_found("product_not_found", "No product has SKU '" + sku.substr(0, 64) +
+                                                  "'. GET /api/v1/products lists the catalog.");
     e.details = {"sku"};
     return e;
   }

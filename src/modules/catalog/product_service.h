@@ -14,9 +14,8 @@ namespace smartdairy::modules::catalog {
 
 Result<Product> create_product(db::Connection& tx, const ModuleContext& ctx, Product draft,
                                const std::string& actor);
-Result<Product> update_product(db::Connection& tx, const ModuleContext& ctx,
-                               const std::string& sku, const ProductPatch& patch,
-                               const std::string& actor);
+Result<Product> update_product(db::Connection& tx, const ModuleContext& ctx, const std::string& sku,
+                               const ProductPatch& patch, const std::string& actor);
 
 // 404 product_not_found.
 Result<Product> get_product(db::Connection& conn, const std::string& sku);

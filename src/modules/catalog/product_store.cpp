@@ -7,8 +7,8 @@ constexpr const char* kColumns =
     "sku, name, description, unit, price, vat_rate, unit_cost, active, created_at, updated_at";
 
 Product read_row(const db::Query& q) {
-  return Product{q.text(0),  q.text(1),       q.text(2),  q.text(3), q.int64(4),
-                 q.int64(5), q.int64(6),      q.int64(7) != 0, q.int64(8), q.int64(9)};
+  return Product{q.text(0),  q.text(1),  q.text(2),       q.text(3),  q.int64(4),
+                 q.int64(5), q.int64(6), q.int64(7) != 0, q.int64(8), q.int64(9)};
 }
 
 std::string like_prefix(const std::string& prefix) {

@@ -46,7 +46,7 @@ Status record_move(db::Connection& tx, const ModuleContext& ctx, const catalog::
                    int64_t qty, const std::string& reason, const std::optional<std::string>& ref,
                    const std::optional<std::string>& note, int64_t on_hand_after,
                    const std::string& actor) {
-  StockMove move{new_uuid_v7(), product.sku, qty,           reason, ref,
+  StockMove move{new_uuid_v7(), product.sku,       qty,           reason, ref,
                  note,          product.unit_cost, on_hand_after, actor,  ctx.clock.now_micros()};
   SD_RETURN_IF_ERROR(store::insert_move(tx, move));
   __extension__ using Int128 = __int128;
@@ -56,8 +56,11 @@ Status record_move(db::Connection& tx, const ModuleContext& ctx, const catalog::
                                 "The value of this stock move is too large to record.");
   }
   auto v = static_cast<int64_t>(value);
-  ledger::JournalDraft j{reason == "shipment" ? "shipment" : "stock_adjustment", move.id,
-                         reason + " of " + std::to_string(qty) + " " + product.sku, actor, {}};
+  ledger::JournalDraft j{reason == "shipment" ? "shipment" : "stock_adjustment",
+                         move.id,
+                         reason + " of " + std::to_string(qty) + " " + product.sku,
+                         actor,
+                         {}};
   if (reason == "shipment") {
     j.postings = {{std::string(account::kCostOfGoodsSold), v, 0},
                   {std::string(account::kInventory), 0, v}};
@@ -115,13 +118,12 @@ Result<StockLevel> open_item(db::Connection& tx, const ModuleContext& ctx, const
   if (on_hand > 0) {
     SD_ASSIGN_OR_RETURN(bool ok, store::add_on_hand(tx, sku, on_hand, now));
     if (!ok) return Error::internal("opening stock refused for " + sku);
-    SD_RETURN_IF_ERROR(
-        record_move(tx, ctx, product, on_hand, "receipt", std::nullopt, "opening stock", on_hand,
-                    actor));
+    SD_RETURN_IF_ERROR(record_move(tx, ctx, product, on_hand, "receipt", std::nullopt,
+                                   "opening stock", on_hand, actor));
   }
   SD_ASSIGN_OR_RETURN(auto level, level_of(tx, sku));
-  SD_RETURN_IF_ERROR(emit(tx, ctx, "stock.adjusted", actor, level,
-                          {{"qty", on_hand}, {"reason", "receipt"}}));
+  SD_RETURN_IF_ERROR(
+      emit(tx, ctx, "stock.adjusted", actor, level, {{"qty", on_hand}, {"reason", "receipt"}}));
   return level;
 }
 
@@ -157,26 +159,25 @@ Result<StockLevel> adjust(db::Connection& tx, const ModuleContext& ctx, const Ad
   SD_ASSIGN_OR_RETURN(bool ok, store::add_on_hand(tx, adj.sku, adj.qty, now));
   if (!ok) {
     SD_ASSIGN_OR_RETURN(auto level, level_of(tx, adj.sku));
-    Error e = Error::conflict(
-        "stock_below_reserved",
-        "Cannot remove " + std::to_string(-adj.qty) + " of " + adj.sku + ": " +
-            std::to_string(level.on_hand) + " on hand and " + std::to_string(level.reserved) +
-            " reserved, so at most " + std::to_string(level.available()) +
-            " can be removed. Cancel or ship orders first.");
+    Error e = Error::conflict("stock_below_reserved",
+                              "Cannot remove " + std::to_string(-adj.qty) + " of " + adj.sku +
+                                  ": " + std::to_string(level.on_hand) + " on hand and " +
+                                  std::to_string(level.reserved) + " reserved, so at most " +
+                                  std::to_string(level.available()) +
+                                  " can be removed. Cancel or ship orders first.");
     e.details = {"qty"};
     return e;
   }
   SD_ASSIGN_OR_RETURN(auto level, level_of(tx, adj.sku));
   SD_RETURN_IF_ERROR(record_move(tx, ctx, product, adj.qty, adj.reason, adj.reference, adj.note,
                                  level.on_hand, actor));
-  SD_RETURN_IF_ERROR(emit(tx, ctx, "stock.adjusted", actor, level,
-                          {{"qty", adj.qty}, {"reason", adj.reason}}));
+  SD_RETURN_IF_ERROR(
+      emit(tx, ctx, "stock.adjusted", actor, level, {{"qty", adj.qty}, {"reason", adj.reason}}));
   return level;
 }
 
-Status reserve_for_order(db::Connection& tx, const ModuleContext& ctx,
-                         const std::string& order_id, const std::vector<Demand>& lines,
-                         const std::string& actor) {
+Status reserve_for_order(db::Connection& tx, const ModuleContext& ctx, const std::string& order_id,
+                         const std::vector<Demand>& lines, const std::string& actor) {
   std::vector<std::string> short_lines;
   std::string message;
   for (size_t i = 0; i < lines.size(); ++i) {
@@ -189,8 +190,7 @@ Status reserve_for_order(db::Connection& tx, const ModuleContext& ctx,
     }
   }
   if (!short_lines.empty()) {
-    Error e = Error::conflict("insufficient_stock", "Not enough stock for this order (" +
-                                                        message +
+    Error e = Error::conflict("insufficient_stock", "Not enough stock for this order (" + message +
                                                         "). Lower the quantities or restock.");
     e.details = std::move(short_lines);
     return e;
@@ -208,8 +208,8 @@ Status reserve_for_order(db::Connection& tx, const ModuleContext& ctx,
   return {};
 }
 
-Status release_for_order(db::Connection& tx, const ModuleContext& ctx,
-                         const std::string& order_id, const std::string& actor) {
+Status release_for_order(db::Connection& tx, const ModuleContext& ctx, const std::string& order_id,
+                         const std::string& actor) {
   SD_ASSIGN_OR_RETURN(auto held, store::active_reservations_for_order(tx, order_id));
   int64_t now = ctx.clock.now_micros();
   for (const auto& r : held) {
@@ -236,8 +236,8 @@ Status ship_for_order(db::Connection& tx, const ModuleContext& ctx, const std::s
     }
     SD_RETURN_IF_ERROR(store::close_reservation(tx, r.id, "shipped", now));
     SD_ASSIGN_OR_RETURN(auto level, level_of(tx, r.sku));
-    SD_RETURN_IF_ERROR(record_move(tx, ctx, product, -r.qty, "shipment", order_number,
-                                   std::nullopt, level.on_hand, actor));
+    SD_RETURN_IF_ERROR(record_move(tx, ctx, product, -r.qty, "shipment", order_number, std::nullopt,
+                                   level.on_hand, actor));
     SD_RETURN_IF_ERROR(emit(tx, ctx, "stock.adjusted", actor, level,
                             {{"qty", -r.qty}, {"reason", "shipment"}, {"order_id", order_id}}));
   }

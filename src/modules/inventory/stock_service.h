@@ -31,13 +31,12 @@ Result<StockLevel> adjust(db::Connection& tx, const ModuleContext& ctx, const Ad
                           const std::string& actor);
 
 // Reserves every line or none: 409 insufficient_stock lists each short line.
-Status reserve_for_order(db::Connection& tx, const ModuleContext& ctx,
-                         const std::string& order_id, const std::vector<Demand>& lines,
-                         const std::string& actor);
+Status reserve_for_order(db::Connection& tx, const ModuleContext& ctx, const std::string& order_id,
+                         const std::vector<Demand>& lines, const std::string& actor);
 
 // Releases the order's active reservations (cancel). `stock.released` per line.
-Status release_for_order(db::Connection& tx, const ModuleContext& ctx,
-                         const std::string& order_id, const std::string& actor);
+Status release_for_order(db::Connection& tx, const ModuleContext& ctx, const std::string& order_id,
+                         const std::string& actor);
 
 // Ships the order's reservations: on hand and reserved both fall, a shipment move is
 // recorded and COGS is posted at the product's unit cost.

@@ -23,8 +23,7 @@ Result<std::vector<T>> collect(db::Query& q, Fn read) {
   return out;
 }
 
-constexpr const char* kReservationColumns =
-    "id, sku, qty, order_id, reference, status, created_at";
+constexpr const char* kReservationColumns = "id, sku, qty, order_id, reference, status, created_at";
 }  // namespace
 
 Result<std::optional<StockLevel>> find(db::Connection& conn, std::string_view sku) {
@@ -43,23 +42,23 @@ Status ensure(db::Connection& tx, std::string_view sku, int64_t now) {
 }
 
 Status set_reorder_point(db::Connection& tx, std::string_view sku, int64_t point, int64_t now) {
-  return tx.execute("UPDATE stock_items SET reorder_point = ?, updated_at = ? WHERE sku = ?",
-                    point, now, sku);
+  return tx.execute("UPDATE stock_items SET reorder_point = ?, updated_at = ? WHERE sku = ?", point,
+                    now, sku);
 }
 
 Result<bool> add_on_hand(db::Connection& tx, std::string_view sku, int64_t delta, int64_t now) {
-  SD_RETURN_IF_ERROR(tx.execute(
-      "UPDATE stock_items SET on_hand = on_hand + ?, updated_at = ? "
-      "WHERE sku = ? AND on_hand + ? >= reserved",
-      delta, now, sku, delta));
+  SD_RETURN_IF_ERROR(
+      tx.execute("UPDATE stock_items SET on_hand = on_hand + ?, updated_at = ? "
+                 "WHERE sku = ? AND on_hand + ? >= reserved",
+                 delta, now, sku, delta));
   return tx.changes() == 1;
 }
 
 Result<bool> add_reserved(db::Connection& tx, std::string_view sku, int64_t delta, int64_t now) {
-  SD_RETURN_IF_ERROR(tx.execute(
-      "UPDATE stock_items SET reserved = reserved + ?, updated_at = ? "
-      "WHERE sku = ? AND reserved + ? BETWEEN 0 AND on_hand",
-      delta, now, sku, delta));
+  SD_RETURN_IF_ERROR(
+      tx.execute("UPDATE stock_items SET reserved = reserved + ?, updated_at = ? "
+                 "WHERE sku = ? AND reserved + ? BETWEEN 0 AND on_hand",
+                 delta, now, sku, delta));
   return tx.changes() == 1;
 }
 
@@ -104,11 +103,11 @@ Status close_reservation(db::Connection& tx, std::string_view id, std::string_vi
 
 Result<std::vector<StockLevel>> list(db::Connection& conn, bool below_reorder_only,
                                      const std::string& after_sku, int64_t limit) {
-  SD_ASSIGN_OR_RETURN(
-      auto q, conn.query("SELECT sku, on_hand, reserved, reorder_point, updated_at FROM "
-                         "stock_items WHERE sku > ? AND (? = 0 OR (reorder_point > 0 AND "
-                         "on_hand - reserved <= reorder_point)) ORDER BY sku LIMIT ?",
-                         after_sku, int64_t{below_reorder_only}, limit));
+  SD_ASSIGN_OR_RETURN(auto q,
+                      conn.query("SELECT sku, on_hand, reserved, reorder_point, updated_at FROM "
+                                 "stock_items WHERE sku > ? AND (? = 0 OR (reorder_point > 0 AND "
+                                 "on_hand - reserved <= reorder_point)) ORDER BY sku LIMIT ?",
+                                 after_sku, int64_t{below_reorder_only}, limit));
   return collect<StockLevel>(q, read_level);
 }
 
@@ -120,9 +119,8 @@ Result<std::vector<StockMove>> moves(db::Connection& conn, std::string_view sku,
                          "id > ? ORDER BY id LIMIT ?",
                          sku, after_id, limit));
   return collect<StockMove>(q, [](const db::Query& r) {
-    return StockMove{r.text(0),          r.text(1),  r.int64(2), r.text(3),
-                     r.optional_text(4), r.optional_text(5), r.int64(6), r.int64(7),
-                     r.text(8),          r.int64(9)};
+    return StockMove{r.text(0),          r.text(1),  r.int64(2), r.text(3), r.optional_text(4),
+                     r.optional_text(5), r.int64(6), r.int64(7), r.text(8), r.int64(9)};
   });
 }
 

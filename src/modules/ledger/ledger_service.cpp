@@ -32,12 +32,12 @@ Result<std::string> post(db::Connection& tx, const ModuleContext& ctx, JournalDr
   }
   if (debits != credits) {
     return Error::internal("unbalanced journal entry for " + draft.source_type + " " +
-                           draft.source_id + ": debits " + std::to_string(debits) +
-                           " != credits " + std::to_string(credits));
+                           draft.source_id + ": debits " + std::to_string(debits) + " != credits " +
+                           std::to_string(credits));
   }
   std::string id = new_uuid_v7();
-  SD_RETURN_IF_ERROR(store::insert_entry(tx, id, ctx.clock.now_micros(), format_date(ctx.today()),
-                                         draft, debits));
+  SD_RETURN_IF_ERROR(
+      store::insert_entry(tx, id, ctx.clock.now_micros(), format_date(ctx.today()), draft, debits));
   SD_ASSIGN_OR_RETURN(auto sums, store::entry_sums(tx, id));
   if (sums.first != debits || sums.second != credits) {
     return Error::internal("journal entry " + id + " stored unbalanced");

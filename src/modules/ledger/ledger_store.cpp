@@ -52,13 +52,13 @@ Result<std::vector<AccountBalance>> balances(db::Connection& conn, const std::st
 
 Result<std::vector<JournalLine>> account_lines(db::Connection& conn, std::string_view code,
                                                const std::string& after_entry, int64_t limit) {
-  SD_ASSIGN_OR_RETURN(
-      auto q, conn.query("SELECT e.id, e.posted_at, e.posted_on, e.memo, e.source_type, "
-                         "e.source_id, l.debit, l.credit FROM journal_lines l "
-                         "JOIN journal_entries e ON e.id = l.entry_id "
-                         "WHERE l.account_code = ? AND l.entry_id > ? "
-                         "ORDER BY l.entry_id, l.line_no LIMIT ?",
-                         code, after_entry, limit));
+  SD_ASSIGN_OR_RETURN(auto q,
+                      conn.query("SELECT e.id, e.posted_at, e.posted_on, e.memo, e.source_type, "
+                                 "e.source_id, l.debit, l.credit FROM journal_lines l "
+                                 "JOIN journal_entries e ON e.id = l.entry_id "
+                                 "WHERE l.account_code = ? AND l.entry_id > ? "
+                                 "ORDER BY l.entry_id, l.line_no LIMIT ?",
+                                 code, after_entry, limit));
   std::vector<JournalLine> out;
   for (;;) {
     SD_ASSIGN_OR_RETURN(bool has, q.step());

@@ -79,8 +79,8 @@ asio::awaitable<Response> create(PartiesModule* m, Request& req) {
   if (idem.reply) co_return std::move(*idem.reply);
   ModuleContext ctx = m->ctx_;
   std::string actor = req.principal->username;
-  auto job = [ctx, d = std::move(*draft), actor, claim = idem.ref()](
-                 db::Connection& tx) -> Result<Response> {
+  auto job = [ctx, d = std::move(*draft), actor,
+              claim = idem.ref()](db::Connection& tx) -> Result<Response> {
     SD_ASSIGN_OR_RETURN(Customer c, create_customer(tx, ctx, d, actor));
     Response resp = Response::json(201, customer_json(c, ctx.currency));
     resp.set_header("Location", "/api/v1/customers/" + c.id);

@@ -29,8 +29,7 @@ Status validate(const Customer& c) {
                        "payment_terms_days");
   }
   if (c.credit_limit && *c.credit_limit < 0) {
-    return field_error("invalid_credit_limit", "credit_limit cannot be negative.",
-                       "credit_limit");
+    return field_error("invalid_credit_limit", "credit_limit cannot be negative.", "credit_limit");
   }
   return {};
 }
@@ -45,9 +44,9 @@ Error email_taken(const std::string& email) {
 
 Status emit(db::Connection& tx, const ModuleContext& ctx, const std::string& type,
             const Customer& c, const std::string& actor) {
-  boost::json::object data{{"id", c.id},         {"name", c.name},
-                           {"email", c.email},   {"kind", c.kind},
-                           {"archived", c.archived}, {"payment_terms_days", c.payment_terms_days}};
+  boost::json::object data{
+      {"id", c.id},     {"name", c.name},         {"email", c.email},
+      {"kind", c.kind}, {"archived", c.archived}, {"payment_terms_days", c.payment_terms_days}};
   auto ev = events::append(tx, {type, "customer", c.id, actor, to_json_string(data)}, ctx.clock);
   if (!ev.ok()) return ev.error();
   return {};
@@ -81,8 +80,8 @@ Result<Customer> create_customer(db::Connection& tx, const ModuleContext& ctx, C
     if (st.error().kind == ErrorKind::kConflict) {
       SD_ASSIGN_OR_RETURN(auto existing, store::find(tx, draft.id));
       if (existing) {
-        return Error::conflict("customer_exists", "A customer with id " + draft.id +
-                                                      " already exists.");
+        return Error::conflict("customer_exists",
+                               "A customer with id " + draft.id + " already exists.");
       }
       return email_taken(draft.email);
     }

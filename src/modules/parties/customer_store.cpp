@@ -50,9 +50,8 @@ Status update(db::Connection& tx, const Customer& c) {
 }
 
 Result<std::optional<Customer>> find(db::Connection& conn, std::string_view id) {
-  SD_ASSIGN_OR_RETURN(auto q, conn.query(std::string("SELECT ") + kColumns +
-                                             " FROM customers WHERE id = ?",
-                                         id));
+  SD_ASSIGN_OR_RETURN(
+      auto q, conn.query(std::string("SELECT ") + kColumns + " FROM customers WHERE id = ?", id));
   SD_ASSIGN_OR_RETURN(bool has, q.step());
   if (!has) return std::optional<Customer>{};
   return std::optional<Customer>{read_row(q)};
@@ -63,13 +62,13 @@ Result<std::vector<Customer>> list(db::Connection& conn, const std::string& pref
                                    int64_t limit) {
   std::string pattern = like_prefix(prefix);
   int64_t archived_filter = archived ? int64_t{*archived} : -1;
-  SD_ASSIGN_OR_RETURN(auto q, conn.query(std::string("SELECT ") + kColumns +
-                                             " FROM customers WHERE id > ? "
-                                             "AND (name LIKE ? ESCAPE '\\' OR email LIKE ? "
-                                             "ESCAPE '\\') AND (? < 0 OR archived = ?) "
-                                             "ORDER BY id LIMIT ?",
-                                         after, pattern, pattern, archived_filter,
-                                         archived_filter, limit));
+  SD_ASSIGN_OR_RETURN(auto q,
+                      conn.query(std::string("SELECT ") + kColumns +
+                                     " FROM customers WHERE id > ? "
+                                     "AND (name LIKE ? ESCAPE '\\' OR email LIKE ? "
+                                     "ESCAPE '\\') AND (? < 0 OR archived = ?) "
+                                     "ORDER BY id LIMIT ?",
+                                 after, pattern, pattern, archived_filter, archived_filter, limit));
   std::vector<Customer> out;
   for (;;) {
     SD_ASSIGN_OR_RETURN(bool has, q.step());

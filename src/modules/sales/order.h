@@ -11,8 +11,8 @@ namespace smartdairy::modules::sales {
 
 enum class OrderStatus { kPlaced, kShipped, kCompleted, kCancelled };
 
-inline constexpr std::array<std::string_view, 4> kStatusNames = {"placed", "shipped",
-                                                                 "completed", "cancelled"};
+inline constexpr std::array<std::string_view, 4> kStatusNames = {"placed", "shipped", "completed",
+                                                                 "cancelled"};
 
 constexpr std::string_view status_name(OrderStatus s) {
   return kStatusNames[static_cast<size_t>(s)];

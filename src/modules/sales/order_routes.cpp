@@ -26,15 +26,16 @@ json::object order_json(const Order& o, Currency cur) {
   auto money = [cur](int64_t v) { return Money::from_minor(v, cur).to_json(); };
   json::array items;
   for (const auto& l : o.lines) {
-    items.push_back(json::object{{"sku", l.sku},
-                                 {"name", l.name},
-                                 {"qty", l.qty},
-                                 {"unit", l.unit},
-                                 {"price", money(l.unit_price)},
-                                 {"vat_rate", Money::from_minor(l.vat_rate, catalog::kPercent).to_json()},
-                                 {"net", money(l.net)},
-                                 {"vat", money(l.vat)},
-                                 {"total", money(l.total)}});
+    items.push_back(
+        json::object{{"sku", l.sku},
+                     {"name", l.name},
+                     {"qty", l.qty},
+                     {"unit", l.unit},
+                     {"price", money(l.unit_price)},
+                     {"vat_rate", Money::from_minor(l.vat_rate, catalog::kPercent).to_json()},
+                     {"net", money(l.net)},
+                     {"vat", money(l.vat)},
+                     {"total", money(l.total)}});
   }
   json::object out{{"id", o.id},
                    {"number", o.number},
@@ -84,8 +85,8 @@ asio::awaitable<Response> place(SalesModule* m, Request& req) {
   ModuleContext ctx = m->ctx_;
   std::string actor = req.principal->username;
   bool may_override = auth::role_allows(req.principal->role, "orders.override_price");
-  auto job = [ctx, c = std::move(*cmd), may_override, actor, claim = idem.ref()](
-                 db::Connection& tx) -> Result<Response> {
+  auto job = [ctx, c = std::move(*cmd), may_override, actor,
+              claim = idem.ref()](db::Connection& tx) -> Result<Response> {
     SD_ASSIGN_OR_RETURN(Order o, place_order(tx, ctx, c, may_override, actor));
     Response resp = Response::json(201, order_json(o, ctx.currency));
     resp.set_header("Location", "/api/v1/orders/" + o.id);
@@ -146,9 +147,9 @@ asio::awaitable<Response> patch(SalesModule* m, Request& req) {
     if (expected_version) {
       SD_ASSIGN_OR_RETURN(Order current, get_order(tx, id));
       if (current.version != *expected_version) {
-        Error e = Error::conflict("version_mismatch",
-                                  "Order " + current.number +
-                                      " changed since you read it. Reload it and try again.");
+        Error e = Error::conflict(
+            "version_mismatch",
+            "Order " + current.number + " changed since you read it. Reload it and try again.");
         return e;
       }
     }
@@ -193,8 +194,8 @@ asio::awaitable<Response> list(SalesModule* m, Request& req) {
   auto rows = co_await http::read(m->ctx_.db.readers(), job);
   if (!rows.ok()) co_return http::error_response(rows.error(), req);
   Currency cur = m->ctx_.currency;
-  co_return Response::json(200,
-                           listing_json(*rows, [cur](const Order& o) { return order_json(o, cur); }));
+  co_return Response::json(
+      200, listing_json(*rows, [cur](const Order& o) { return order_json(o, cur); }));
 }
 
 }  // namespace

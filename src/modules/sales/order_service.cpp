@@ -108,15 +108,15 @@ Result<Order> place_order(db::Connection& tx, const ModuleContext& ctx, const Pl
     const ItemRequest& item = cmd.items[i];
     const std::string at = "items[" + std::to_string(i) + "]";
     if (item.qty <= 0 || item.qty > kMaxLineQty) {
-      return field_error("invalid_quantity",
-                         "qty must be a whole number from 1 to " + std::to_string(kMaxLineQty) +
-                             ".",
-                         at + ".qty");
+      return field_error(
+          "invalid_quantity",
+          "qty must be a whole number from 1 to " + std::to_string(kMaxLineQty) + ".", at + ".qty");
     }
     if (!seen.insert(item.sku).second) {
       return field_error("duplicate_sku",
-                         "SKU " + item.sku + " appears twice; list each product once with the "
-                                             "total quantity.",
+                         "SKU " + item.sku +
+                             " appears twice; list each product once with the "
+                             "total quantity.",
                          at + ".sku");
     }
     auto product = catalog::get_product(tx, item.sku);
@@ -128,17 +128,15 @@ Result<Order> place_order(db::Connection& tx, const ModuleContext& ctx, const Pl
     }
     if (!product->active) {
       return field_error("product_inactive",
-                         product->sku + " (" + product->name + ") is no longer sold.",
-                         at + ".sku");
+                         product->sku + " (" + product->name + ") is no longer sold.", at + ".sku");
     }
-    OrderLine line{product->sku, product->name, item.qty, product->unit, product->price,
-                   product->vat_rate};
+    OrderLine line{product->sku,  product->name,  item.qty,
+                   product->unit, product->price, product->vat_rate};
     if (item.price && *item.price != product->price) {
       if (!may_override_price) {
-        Error e = Error::forbidden(
-            "Only a manager or admin may change the catalog price (" +
-            amount_text(product->price, cur) + " for " + product->sku +
-            "). Leave out \"price\" to use it.");
+        Error e = Error::forbidden("Only a manager or admin may change the catalog price (" +
+                                   amount_text(product->price, cur) + " for " + product->sku +
+                                   "). Leave out \"price\" to use it.");
         e.code = "price_override_forbidden";
         e.details = {at + ".price"};
         return e;

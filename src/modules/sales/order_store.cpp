@@ -47,16 +47,15 @@ Status insert(db::Connection& tx, const Order& o) {
       "INSERT INTO orders (id, number, customer_id, customer_name, status, currency, subtotal, "
       "vat_total, total, notes, placed_on, version, created_at, updated_at, created_by) VALUES "
       "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      o.id, o.number, o.customer_id, o.customer_name, status_name(o.status), o.currency,
-      o.subtotal, o.vat_total, o.total, o.notes, o.placed_on, o.version, o.created_at,
-      o.updated_at, o.created_by));
+      o.id, o.number, o.customer_id, o.customer_name, status_name(o.status), o.currency, o.subtotal,
+      o.vat_total, o.total, o.notes, o.placed_on, o.version, o.created_at, o.updated_at,
+      o.created_by));
   int64_t n = 0;
   for (const auto& l : o.lines) {
     SD_RETURN_IF_ERROR(tx.execute(
         "INSERT INTO order_lines (order_id, line_no, sku, name, qty, unit, unit_price, vat_rate, "
         "net, vat, total) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        o.id, ++n, l.sku, l.name, l.qty, l.unit, l.unit_price, l.vat_rate, l.net, l.vat,
-        l.total));
+        o.id, ++n, l.sku, l.name, l.qty, l.unit, l.unit_price, l.vat_rate, l.net, l.vat, l.total));
   }
   return {};
 }

@@ -37,8 +37,8 @@ class OrderFlowTest : public testing::ModuleTest {
     p.unit_cost = unit_cost;
     auto made = tx([&](db::Connection& t) { return catalog::create_product(t, ctx(), p, "t"); });
     ASSERT_TRUE(made.ok()) << made.error().message;
-    auto opened = tx(
-        [&](db::Connection& t) { return inventory::open_item(t, ctx(), sku, stock, 0, "t"); });
+    auto opened =
+        tx([&](db::Connection& t) { return inventory::open_item(t, ctx(), sku, stock, 0, "t"); });
     ASSERT_TRUE(opened.ok()) << opened.error().message;
   }
 
@@ -185,8 +185,8 @@ TEST_F(OrderFlowTest, TotalsThatOverflowAreRefused) {
 }
 
 TEST_F(OrderFlowTest, CreditLimitCountsOpenOrdersAndPayments) {
-  std::string c = customer(30000);  // 300.00
-  product("A", 10000, 1500, 100);   // 115.00 with VAT
+  std::string c = customer(30000);                       // 300.00
+  product("A", 10000, 1500, 100);                        // 115.00 with VAT
   ASSERT_TRUE(place(c, {{"A", 2, std::nullopt}}).ok());  // 230.00 open
   auto refused = place(c, {{"A", 1, std::nullopt}});
   ASSERT_FALSE(refused.ok());
@@ -274,10 +274,10 @@ TEST_F(OrderFlowTest, APartPaidOrderCannotBeCancelled) {
   product("A", 5000, 1500, 10);
   auto o = place(c, {{"A", 1, std::nullopt}});
   run_invoicer();
-  ASSERT_TRUE(tx([&](db::Connection& t) {
-                return billing::record_payment(t, ctx(), invoice_of(o->id).id,
-                                               {100, "cash", {}, {}}, "t");
-              }).ok());
+  ASSERT_TRUE(
+      tx([&](db::Connection& t) {
+        return billing::record_payment(t, ctx(), invoice_of(o->id).id, {100, "cash", {}, {}}, "t");
+      }).ok());
   auto refused = move(o->id, "cancelled");
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().code, "order_paid");
