@@ -5,7 +5,7 @@
 namespace smartdairy::http {
 
 namespace {
-Error invalid(std::string_view name, std::string message) {
+Error invalid(std::string_view name, const std::string& message) {
   Error e = Error::unprocessable("invalid_parameter",
                                  "Query parameter '" + std::string(name) + "' " + message);
   e.details.emplace_back(name);

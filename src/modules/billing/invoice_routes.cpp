@@ -238,7 +238,7 @@ asio::awaitable<Response> pay(BillingModule* m, Request& req) {
   co_return std::move(*resp);
 }
 
-asio::awaitable<Response> void_(BillingModule* m, Request& req) {
+asio::awaitable<Response> void_standalone(BillingModule* m, Request& req) {
   auto body = parse_json(req.body.empty() ? std::string_view("{}") : std::string_view(req.body));
   if (!body.ok()) co_return http::error_response(body.error(), req);
   FieldReader r(*body);
@@ -287,7 +287,7 @@ void BillingModule::register_routes(http::Router& router) {
   router.add(Method::kPost, "/api/v1/invoices/{id}/payments", {"payments.write"},
              [this](Request& r) { return pay(this, r); });
   router.add(Method::kPost, "/api/v1/invoices/{id}/void", {"invoices.write"},
-             [this](Request& r) { return void_(this, r); });
+             [this](Request& r) { return void_standalone(this, r); });
   register_pdf_route(router);
   // The seed's unversioned paths (DESIGN.md §7).
   router.alias(Method::kPost, "/billing/invoices", "/api/v1/invoices");
