@@ -32,6 +32,11 @@ Error Error::conflict(std::string code, std::string message) {
 Error Error::unprocessable(std::string code, std::string message) {
   return make(ErrorKind::kUnprocessable, std::move(code), std::move(message));
 }
+Error Error::invalid_field(std::string code, std::string message, std::string field) {
+  Error e = make(ErrorKind::kUnprocessable, std::move(code), std::move(message));
+  e.details.push_back(std::move(field));
+  return e;
+}
 Error Error::unavailable(std::string code, std::string message) {
   return make(ErrorKind::kUnavailable, std::move(code), std::move(message));
 }

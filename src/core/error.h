@@ -38,6 +38,8 @@ struct Error {
   static Error not_found(std::string code, std::string message);
   static Error conflict(std::string code, std::string message);
   static Error unprocessable(std::string code, std::string message);
+  // 422 about one input field, named in details ("items[2].qty").
+  static Error invalid_field(std::string code, std::string message, std::string field);
   static Error unavailable(std::string code, std::string message);
   static Error internal(std::string message);
 };

@@ -5,6 +5,7 @@
 #include "core/json.h"
 #include "http/db_await.h"
 #include "http/error_response.h"
+#include "http/idempotent_write.h"
 #include "http/query_params.h"
 #include "modules/billing/billing_module.h"
 #include "modules/billing/invoice_service.h"
@@ -153,21 +154,15 @@ Result<PaymentDraft> decode_payment(std::string_view text, Currency cur) {
 asio::awaitable<Response> create(BillingModule* m, Request& req) {
   auto draft = decode_invoice(req.body, m->ctx_.currency);
   if (!draft.ok()) co_return http::error_response(draft.error(), req);
-  auto idem = co_await m->idempotency_.begin(req);
-  if (idem.reply) co_return std::move(*idem.reply);
   ModuleContext ctx = m->ctx_;
   std::string actor = req.principal->username;
-  auto job = [ctx, d = std::move(*draft), actor,
-              claim = idem.ref()](db::Connection& tx) -> Result<Response> {
+  auto job = [ctx, d = std::move(*draft), actor](db::Connection& tx) -> Result<Response> {
     SD_ASSIGN_OR_RETURN(Invoice inv, create_invoice(tx, ctx, d, actor));
     Response resp = Response::json(201, invoice_json(inv, ctx.currency));
     resp.set_header("Location", "/api/v1/invoices/" + inv.id);
-    SD_RETURN_IF_ERROR(http::Idempotency::record(tx, claim, resp));
     return resp;
   };
-  auto resp = co_await http::write(m->ctx_.db.writer(), job);
-  if (!resp.ok()) co_return http::error_response(resp.error(), req);
-  co_return std::move(*resp);
+  co_return co_await http::idempotent_write(m->idempotency_, m->ctx_.db.writer(), req, job);
 }
 
 asio::awaitable<Response> get(BillingModule* m, Request& req) {
@@ -219,23 +214,17 @@ asio::awaitable<Response> list(BillingModule* m, Request& req) {
 asio::awaitable<Response> pay(BillingModule* m, Request& req) {
   auto draft = decode_payment(req.body, m->ctx_.currency);
   if (!draft.ok()) co_return http::error_response(draft.error(), req);
-  auto idem = co_await m->idempotency_.begin(req);
-  if (idem.reply) co_return std::move(*idem.reply);
   ModuleContext ctx = m->ctx_;
   std::string id(req.param("id"));
   std::string actor = req.principal->username;
-  auto job = [ctx, id, d = *draft, actor,
-              claim = idem.ref()](db::Connection& tx) -> Result<Response> {
+  auto job = [ctx, id, d = *draft, actor](db::Connection& tx) -> Result<Response> {
     SD_ASSIGN_OR_RETURN(auto result, record_payment(tx, ctx, id, d, actor));
     json::object o = payment_json(result.second, ctx.currency);
     o["invoice"] = invoice_json(result.first, ctx.currency, false);
     Response resp = Response::json(201, o);
-    SD_RETURN_IF_ERROR(http::Idempotency::record(tx, claim, resp));
     return resp;
   };
-  auto resp = co_await http::write(m->ctx_.db.writer(), job);
-  if (!resp.ok()) co_return http::error_response(resp.error(), req);
-  co_return std::move(*resp);
+  co_return co_await http::idempotent_write(m->idempotency_, m->ctx_.db.writer(), req, job);
 }
 
 asio::awaitable<Response> void_standalone(BillingModule* m, Request& req) {

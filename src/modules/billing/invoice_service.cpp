@@ -22,12 +22,6 @@ namespace {
 
 constexpr size_t kMaxLines = 200;
 
-Error field_error(std::string code, std::string message, std::string field) {
-  Error e = Error::unprocessable(std::move(code), std::move(message));
-  e.details = {std::move(field)};
-  return e;
-}
-
 std::vector<ledger::Posting> issue_postings(const Invoice& inv) {
   return {{std::string(account::kReceivable), inv.total, 0},
           {std::string(account::kSalesRevenue), 0, inv.subtotal},
@@ -172,7 +166,7 @@ Result<Invoice> create_invoice(db::Connection& tx, const ModuleContext& ctx,
                                const InvoiceDraft& draft, const std::string& actor) {
   SD_ASSIGN_OR_RETURN(auto customer, parties::get_active_customer(tx, draft.customer_id));
   if (draft.lines.empty() || draft.lines.size() > kMaxLines) {
-    return field_error("invalid_lines", "An invoice needs 1 to 200 lines.", "lines");
+    return Error::invalid_field("invalid_lines", "An invoice needs 1 to 200 lines.", "lines");
   }
   const Currency cur = ctx.currency;
   Invoice inv;
@@ -195,19 +189,20 @@ Result<Invoice> create_invoice(db::Connection& tx, const ModuleContext& ctx,
       line.vat_rate = d.vat_rate.value_or(product.vat_rate);
     } else {
       if (!d.description || d.description->empty() || !d.unit_price) {
-        return field_error("invalid_line",
-                           "A line without a sku needs a description and a unit_price.", at);
+        return Error::invalid_field(
+            "invalid_line", "A line without a sku needs a description and a unit_price.", at);
       }
       line.description = *d.description;
       line.unit_price = *d.unit_price;
       line.vat_rate = d.vat_rate.value_or(catalog::kStandardVatRate);
     }
     if (line.unit_price < 0) {
-      return field_error("invalid_price", "unit_price cannot be negative.", at + ".unit_price");
+      return Error::invalid_field("invalid_price", "unit_price cannot be negative.",
+                                  at + ".unit_price");
     }
     if (line.vat_rate < 0 || line.vat_rate > 10000) {
-      return field_error("invalid_vat_rate", "vat_rate is a percentage from 0 to 100.",
-                         at + ".vat_rate");
+      return Error::invalid_field("invalid_vat_rate", "vat_rate is a percentage from 0 to 100.",
+                                  at + ".vat_rate");
     }
     SD_ASSIGN_OR_RETURN(Money net, Money::from_minor(line.unit_price, cur).multiply(line.qty));
     SD_ASSIGN_OR_RETURN(Money vat, net.apply_rate(line.vat_rate));
@@ -225,10 +220,10 @@ Result<Invoice> create_invoice(db::Connection& tx, const ModuleContext& ctx,
   if (draft.due_date) {
     auto d = parse_date(*draft.due_date);
     if (!d || *d < today) {
-      return field_error("invalid_due_date",
-                         "due_date must be a date (YYYY-MM-DD), not before "
-                         "today.",
-                         "due_date");
+      return Error::invalid_field("invalid_due_date",
+                                  "due_date must be a date (YYYY-MM-DD), not before "
+                                  "today.",
+                                  "due_date");
     }
     due = *d;
   }
@@ -253,11 +248,11 @@ Result<std::pair<Invoice, Payment>> record_payment(db::Connection& tx, const Mod
   bool known_method = false;
   for (auto m : kPaymentMethods) known_method = known_method || m == draft.method;
   if (!known_method) {
-    return field_error("invalid_method", "method must be one of cash, bank, bkash, card.",
-                       "method");
+    return Error::invalid_field("invalid_method", "method must be one of cash, bank, bkash, card.",
+                                "method");
   }
   if (draft.amount <= 0) {
-    return field_error("invalid_amount", "amount must be more than zero.", "amount");
+    return Error::invalid_field("invalid_amount", "amount must be more than zero.", "amount");
   }
   if (inv.status == "void") {
     return Error::conflict("invoice_void", "Invoice " + inv.number + " is void (credit note " +
@@ -284,8 +279,8 @@ Result<std::pair<Invoice, Payment>> record_payment(db::Connection& tx, const Mod
             now,
             actor};
   if (p.received_at > now + 300'000'000) {
-    return field_error("invalid_received_at", "received_at cannot be in the future.",
-                       "received_at");
+    return Error::invalid_field("invalid_received_at", "received_at cannot be in the future.",
+                                "received_at");
   }
   inv.amount_paid += draft.amount;
   inv.status = inv.amount_paid == inv.total ? "paid" : "partially_paid";

@@ -1,5 +1,7 @@
 #include "modules/billing/invoice_store.h"
 
+#include "modules/common/rows.h"
+
 namespace smartdairy::modules::billing::store {
 
 namespace {
@@ -110,13 +112,7 @@ Result<std::vector<Invoice>> list(db::Connection& conn, const InvoiceFilter& f,
                      "'partially_paid'))) ORDER BY id LIMIT ?",
                  after, f.status, f.status, f.customer_id, f.customer_id, f.order_id, f.order_id,
                  f.overdue_before, f.overdue_before, limit));
-  std::vector<Invoice> out;
-  for (;;) {
-    SD_ASSIGN_OR_RETURN(bool has, q.step());
-    if (!has) break;
-    out.push_back(read_row(q));
-  }
-  return out;
+  return collect_rows<Invoice>(q, read_row);
 }
 
 Status insert_payment(db::Connection& tx, const Payment& p) {

@@ -10,27 +10,24 @@ namespace smartdairy::modules::catalog {
 
 namespace {
 
-Error field_error(std::string code, std::string message, std::string field) {
-  Error e = Error::unprocessable(std::move(code), std::move(message));
-  e.details = {std::move(field)};
-  return e;
-}
-
 Status validate(const Product& p) {
   if (!valid_sku(p.sku)) {
-    return field_error("invalid_sku",
-                       "sku must be 1-64 characters: letters, digits, '-', '_' or '.'.", "sku");
+    return Error::invalid_field(
+        "invalid_sku", "sku must be 1-64 characters: letters, digits, '-', '_' or '.'.", "sku");
   }
-  if (p.name.empty()) return field_error("invalid_name", "Give the product a name.", "name");
+  if (p.name.empty())
+    return Error::invalid_field("invalid_name", "Give the product a name.", "name");
   if (p.unit != "piece" && p.unit != "litre" && p.unit != "kg") {
-    return field_error("invalid_unit", "unit must be piece, litre or kg.", "unit");
+    return Error::invalid_field("invalid_unit", "unit must be piece, litre or kg.", "unit");
   }
-  if (p.price < 0) return field_error("invalid_price", "price cannot be negative.", "price");
+  if (p.price < 0)
+    return Error::invalid_field("invalid_price", "price cannot be negative.", "price");
   if (p.unit_cost < 0) {
-    return field_error("invalid_unit_cost", "unit_cost cannot be negative.", "unit_cost");
+    return Error::invalid_field("invalid_unit_cost", "unit_cost cannot be negative.", "unit_cost");
   }
   if (p.vat_rate < 0 || p.vat_rate > 10000) {
-    return field_error("invalid_vat_rate", "vat_rate is a percentage from 0 to 100.", "vat_rate");
+    return Error::invalid_field("invalid_vat_rate", "vat_rate is a percentage from 0 to 100.",
+                                "vat_rate");
   }
   return {};
 }

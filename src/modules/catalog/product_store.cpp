@@ -1,5 +1,7 @@
 #include "modules/catalog/product_store.h"
 
+#include "modules/common/rows.h"
+
 namespace smartdairy::modules::catalog::store {
 
 namespace {
@@ -9,15 +11,6 @@ constexpr const char* kColumns =
 Product read_row(const db::Query& q) {
   return Product{q.text(0),  q.text(1),  q.text(2),       q.text(3),  q.int64(4),
                  q.int64(5), q.int64(6), q.int64(7) != 0, q.int64(8), q.int64(9)};
-}
-
-std::string like_prefix(const std::string& prefix) {
-  std::string out;
-  for (char ch : prefix) {
-    if (ch == '%' || ch == '_' || ch == '\\') out += '\\';
-    out += ch;
-  }
-  return out + '%';
 }
 }  // namespace
 
@@ -55,13 +48,7 @@ Result<std::vector<Product>> list(db::Connection& conn, const std::string& prefi
                              " FROM products WHERE sku > ? AND (sku LIKE ? ESCAPE '\\' OR name "
                              "LIKE ? ESCAPE '\\') AND (? < 0 OR active = ?) ORDER BY sku LIMIT ?",
                          after_sku, pattern, pattern, active_filter, active_filter, limit));
-  std::vector<Product> out;
-  for (;;) {
-    SD_ASSIGN_OR_RETURN(bool has, q.step());
-    if (!has) break;
-    out.push_back(read_row(q));
-  }
-  return out;
+  return collect_rows<Product>(q, read_row);
 }
 
 }  // namespace smartdairy::modules::catalog::store

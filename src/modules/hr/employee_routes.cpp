@@ -7,6 +7,7 @@
 #include "core/uuid.h"
 #include "http/db_await.h"
 #include "http/error_response.h"
+#include "http/idempotent_write.h"
 #include "http/query_params.h"
 #include "modules/hr/hr_module.h"
 
@@ -127,22 +128,16 @@ Result<EmployeeChanges> decode_update(std::string_view text, Currency currency) 
 }
 
 asio::awaitable<Response> create_employee(Deps d, Request& req) {
-  auto idem = co_await d.idempotency.begin(req);
-  if (idem.reply) co_return *idem.reply;
   auto cmd = decode_create(req.body, d.currency);
   if (!cmd.ok()) co_return http::error_response(cmd.error(), req);
   Actor actor = actor_of(req);
-  auto job = [d, in = std::move(*cmd), actor,
-              claim = idem.ref()](db::Connection& tx) -> Result<Response> {
+  auto job = [d, in = std::move(*cmd), actor](db::Connection& tx) -> Result<Response> {
     SD_ASSIGN_OR_RETURN(Employee e, d.employees.create(tx, in, actor));
     Response resp = Response::json(201, employee_json(e, actor.salary_access));
     resp.set_header("Location", "/api/v1/employees/" + e.id);
-    SD_RETURN_IF_ERROR(http::Idempotency::record(tx, claim, resp));
     return resp;
   };
-  auto resp = co_await http::write(d.db.writer(), job);
-  if (!resp.ok()) co_return http::error_response(resp.error(), req);
-  co_return std::move(*resp);
+  co_return co_await http::idempotent_write(d.idempotency, d.db.writer(), req, job);
 }
 
 asio::awaitable<Response> get_employee(Deps d, Request& req) {

@@ -4,6 +4,7 @@
 #include "core/json.h"
 #include "http/db_await.h"
 #include "http/error_response.h"
+#include "http/idempotent_write.h"
 #include "http/query_params.h"
 #include "modules/common/listing.h"
 #include "modules/inventory/inventory_module.h"
@@ -46,18 +47,12 @@ json::object reservation_json(const Reservation& r) {
 template <class T, class Job, class ToJson>
 asio::awaitable<Response> write_and_reply(InventoryModule* m, Request& req, int status, Job job,
                                           ToJson to_json) {
-  auto idem = co_await m->idempotency_.begin(req);
-  if (idem.reply) co_return std::move(*idem.reply);
-  auto run = [job = std::move(job), to_json, status,
-              claim = idem.ref()](db::Connection& tx) -> Result<Response> {
+  auto run = [job = std::move(job), to_json, status](db::Connection& tx) -> Result<Response> {
     SD_ASSIGN_OR_RETURN(T value, job(tx));
     Response resp = Response::json(status, to_json(value));
-    SD_RETURN_IF_ERROR(http::Idempotency::record(tx, claim, resp));
     return resp;
   };
-  auto resp = co_await http::write(m->ctx_.db.writer(), run);
-  if (!resp.ok()) co_return http::error_response(resp.error(), req);
-  co_return std::move(*resp);
+  co_return co_await http::idempotent_write(m->idempotency_, m->ctx_.db.writer(), req, run);
 }
 
 asio::awaitable<Response> get(InventoryModule* m, Request& req) {

@@ -15,12 +15,6 @@ namespace {
 
 namespace account = ledger::account;
 
-Error field_error(std::string code, std::string message, std::string field) {
-  Error e = Error::unprocessable(std::move(code), std::move(message));
-  e.details = {std::move(field)};
-  return e;
-}
-
 Result<StockLevel> level_of(db::Connection& conn, const std::string& sku) {
   SD_ASSIGN_OR_RETURN(auto level, store::find(conn, sku));
   if (level) return std::move(*level);
@@ -78,11 +72,12 @@ Status record_move(db::Connection& tx, const ModuleContext& ctx, const catalog::
 
 Status check_qty(int64_t qty, bool allow_negative, const std::string& field) {
   if (qty == 0 || qty > kMaxQuantity || qty < (allow_negative ? -kMaxQuantity : 1)) {
-    return field_error("invalid_quantity",
-                       allow_negative ? "qty must be a non-zero whole number between -1000000000 "
-                                        "and 1000000000."
-                                      : "qty must be a whole number from 1 to 1000000000.",
-                       field);
+    return Error::invalid_field("invalid_quantity",
+                                allow_negative
+                                    ? "qty must be a non-zero whole number between -1000000000 "
+                                      "and 1000000000."
+                                    : "qty must be a whole number from 1 to 1000000000.",
+                                field);
   }
   return {};
 }
@@ -106,11 +101,12 @@ Result<StockLevel> open_item(db::Connection& tx, const ModuleContext& ctx, const
     return e;
   }
   if (on_hand < 0 || on_hand > kMaxQuantity) {
-    return field_error("invalid_quantity", "on_hand must be from 0 to 1000000000.", "on_hand");
+    return Error::invalid_field("invalid_quantity", "on_hand must be from 0 to 1000000000.",
+                                "on_hand");
   }
   if (reorder_point < 0 || reorder_point > kMaxQuantity) {
-    return field_error("invalid_reorder_point", "reorder_point must be from 0 to 1000000000.",
-                       "reorder_point");
+    return Error::invalid_field("invalid_reorder_point",
+                                "reorder_point must be from 0 to 1000000000.", "reorder_point");
   }
   int64_t now = ctx.clock.now_micros();
   SD_RETURN_IF_ERROR(store::ensure(tx, sku, now));
@@ -132,8 +128,8 @@ Result<StockLevel> set_reorder_point(db::Connection& tx, const ModuleContext& ct
                                      const std::string& actor) {
   SD_ASSIGN_OR_RETURN(auto product, catalog::get_product(tx, sku));
   if (reorder_point < 0 || reorder_point > kMaxQuantity) {
-    return field_error("invalid_reorder_point", "reorder_point must be from 0 to 1000000000.",
-                       "reorder_point");
+    return Error::invalid_field("invalid_reorder_point",
+                                "reorder_point must be from 0 to 1000000000.", "reorder_point");
   }
   int64_t now = ctx.clock.now_micros();
   SD_RETURN_IF_ERROR(store::ensure(tx, sku, now));
@@ -150,9 +146,9 @@ Result<StockLevel> adjust(db::Connection& tx, const ModuleContext& ctx, const Ad
   bool known_reason = false;
   for (auto r : kAdjustmentReasons) known_reason = known_reason || r == adj.reason;
   if (!known_reason) {
-    return field_error("invalid_reason",
-                       "reason must be one of receipt, count, damage, production, return.",
-                       "reason");
+    return Error::invalid_field("invalid_reason",
+                                "reason must be one of receipt, count, damage, production, return.",
+                                "reason");
   }
   int64_t now = ctx.clock.now_micros();
   SD_RETURN_IF_ERROR(store::ensure(tx, adj.sku, now));

@@ -1,5 +1,7 @@
 #include "modules/inventory/stock_store.h"
 
+#include "modules/common/rows.h"
+
 namespace smartdairy::modules::inventory::store {
 
 namespace {
@@ -10,17 +12,6 @@ StockLevel read_level(const db::Query& q) {
 Reservation read_reservation(const db::Query& q) {
   return Reservation{q.text(0),          q.text(1), q.int64(2), q.optional_text(3),
                      q.optional_text(4), q.text(5), q.int64(6)};
-}
-
-template <class T, class Fn>
-Result<std::vector<T>> collect(db::Query& q, Fn read) {
-  std::vector<T> out;
-  for (;;) {
-    SD_ASSIGN_OR_RETURN(bool has, q.step());
-    if (!has) break;
-    out.push_back(read(q));
-  }
-  return out;
 }
 
 constexpr const char* kReservationColumns = "id, sku, qty, order_id, reference, status, created_at";
@@ -83,7 +74,7 @@ Result<std::vector<Reservation>> active_reservations_for_order(db::Connection& c
                                              " FROM reservations WHERE order_id = ? AND "
                                              "status = 'active' ORDER BY id",
                                          order_id));
-  return collect<Reservation>(q, read_reservation);
+  return collect_rows<Reservation>(q, read_reservation);
 }
 
 Result<std::optional<Reservation>> find_reservation(db::Connection& conn, std::string_view id) {
@@ -108,7 +99,7 @@ Result<std::vector<StockLevel>> list(db::Connection& conn, bool below_reorder_on
                                  "stock_items WHERE sku > ? AND (? = 0 OR (reorder_point > 0 AND "
                                  "on_hand - reserved <= reorder_point)) ORDER BY sku LIMIT ?",
                                  after_sku, int64_t{below_reorder_only}, limit));
-  return collect<StockLevel>(q, read_level);
+  return collect_rows<StockLevel>(q, read_level);
 }
 
 Result<std::vector<StockMove>> moves(db::Connection& conn, std::string_view sku,
@@ -118,7 +109,7 @@ Result<std::vector<StockMove>> moves(db::Connection& conn, std::string_view sku,
                          "on_hand_after, actor, created_at FROM stock_moves WHERE sku = ? AND "
                          "id > ? ORDER BY id LIMIT ?",
                          sku, after_id, limit));
-  return collect<StockMove>(q, [](const db::Query& r) {
+  return collect_rows<StockMove>(q, [](const db::Query& r) {
     return StockMove{r.text(0),          r.text(1),  r.int64(2), r.text(3), r.optional_text(4),
                      r.optional_text(5), r.int64(6), r.int64(7), r.text(8), r.int64(9)};
   });

@@ -4,6 +4,7 @@
 #include "core/json.h"
 #include "http/db_await.h"
 #include "http/error_response.h"
+#include "http/idempotent_write.h"
 #include "http/query_params.h"
 #include "modules/common/listing.h"
 #include "modules/parties/customer_service.h"
@@ -75,21 +76,15 @@ Result<CustomerPatch> decode_patch(std::string_view text, Currency cur) {
 asio::awaitable<Response> create(PartiesModule* m, Request& req) {
   auto draft = decode_create(req.body, m->ctx_.currency);
   if (!draft.ok()) co_return http::error_response(draft.error(), req);
-  auto idem = co_await m->idempotency_.begin(req);
-  if (idem.reply) co_return std::move(*idem.reply);
   ModuleContext ctx = m->ctx_;
   std::string actor = req.principal->username;
-  auto job = [ctx, d = std::move(*draft), actor,
-              claim = idem.ref()](db::Connection& tx) -> Result<Response> {
+  auto job = [ctx, d = std::move(*draft), actor](db::Connection& tx) -> Result<Response> {
     SD_ASSIGN_OR_RETURN(Customer c, create_customer(tx, ctx, d, actor));
     Response resp = Response::json(201, customer_json(c, ctx.currency));
     resp.set_header("Location", "/api/v1/customers/" + c.id);
-    SD_RETURN_IF_ERROR(http::Idempotency::record(tx, claim, resp));
     return resp;
   };
-  auto resp = co_await http::write(m->ctx_.db.writer(), job);
-  if (!resp.ok()) co_return http::error_response(resp.error(), req);
-  co_return std::move(*resp);
+  co_return co_await http::idempotent_write(m->idempotency_, m->ctx_.db.writer(), req, job);
 }
 
 asio::awaitable<Response> get(PartiesModule* m, Request& req) {

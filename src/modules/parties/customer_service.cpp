@@ -12,24 +12,20 @@ namespace smartdairy::modules::parties {
 
 namespace {
 
-Error field_error(std::string code, std::string message, std::string field) {
-  Error e = Error::unprocessable(std::move(code), std::move(message));
-  e.details = {std::move(field)};
-  return e;
-}
-
 Status validate(const Customer& c) {
-  if (c.name.empty()) return field_error("invalid_name", "Give the customer a name.", "name");
+  if (c.name.empty())
+    return Error::invalid_field("invalid_name", "Give the customer a name.", "name");
   SD_RETURN_IF_ERROR(check_email(c.email));
   if (c.kind != "b2b" && c.kind != "b2c") {
-    return field_error("invalid_kind", "kind must be b2b or b2c.", "kind");
+    return Error::invalid_field("invalid_kind", "kind must be b2b or b2c.", "kind");
   }
   if (c.payment_terms_days < 0 || c.payment_terms_days > 365) {
-    return field_error("invalid_payment_terms", "payment_terms_days must be from 0 to 365.",
-                       "payment_terms_days");
+    return Error::invalid_field("invalid_payment_terms",
+                                "payment_terms_days must be from 0 to 365.", "payment_terms_days");
   }
   if (c.credit_limit && *c.credit_limit < 0) {
-    return field_error("invalid_credit_limit", "credit_limit cannot be negative.", "credit_limit");
+    return Error::invalid_field("invalid_credit_limit", "credit_limit cannot be negative.",
+                                "credit_limit");
   }
   return {};
 }
@@ -63,7 +59,8 @@ Status check_email(const std::string& email) {
     if (static_cast<unsigned char>(ch) <= 0x20) ok = false;
   }
   if (!ok) {
-    return field_error("invalid_email", "Give an email address like name@example.com.", "email");
+    return Error::invalid_field("invalid_email", "Give an email address like name@example.com.",
+                                "email");
   }
   return {};
 }

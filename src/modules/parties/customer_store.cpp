@@ -1,5 +1,7 @@
 #include "modules/parties/customer_store.h"
 
+#include "modules/common/rows.h"
+
 namespace smartdairy::modules::parties::store {
 
 namespace {
@@ -20,16 +22,6 @@ Customer read_row(const db::Query& q) {
   c.created_at = q.int64(8);
   c.updated_at = q.int64(9);
   return c;
-}
-
-// LIKE pattern for a prefix, with the wildcards in user text escaped.
-std::string like_prefix(const std::string& prefix) {
-  std::string out;
-  for (char ch : prefix) {
-    if (ch == '%' || ch == '_' || ch == '\\') out += '\\';
-    out += ch;
-  }
-  return out + '%';
 }
 }  // namespace
 
@@ -69,13 +61,7 @@ Result<std::vector<Customer>> list(db::Connection& conn, const std::string& pref
                                      "ESCAPE '\\') AND (? < 0 OR archived = ?) "
                                      "ORDER BY id LIMIT ?",
                                  after, pattern, pattern, archived_filter, archived_filter, limit));
-  std::vector<Customer> out;
-  for (;;) {
-    SD_ASSIGN_OR_RETURN(bool has, q.step());
-    if (!has) break;
-    out.push_back(read_row(q));
-  }
-  return out;
+  return collect_rows<Customer>(q, read_row);
 }
 
 }  // namespace smartdairy::modules::parties::store

@@ -6,6 +6,7 @@
 #include "core/json.h"
 #include "http/db_await.h"
 #include "http/error_response.h"
+#include "http/idempotent_write.h"
 #include "http/query_params.h"
 #include "modules/catalog/catalog_module.h"
 #include "modules/common/listing.h"
@@ -80,22 +81,17 @@ Result<PlaceOrder> decode_place(std::string_view text, Currency cur) {
 asio::awaitable<Response> place(SalesModule* m, Request& req) {
   auto cmd = decode_place(req.body, m->ctx_.currency);
   if (!cmd.ok()) co_return http::error_response(cmd.error(), req);
-  auto idem = co_await m->idempotency_.begin(req);
-  if (idem.reply) co_return std::move(*idem.reply);
   ModuleContext ctx = m->ctx_;
   std::string actor = req.principal->username;
   bool may_override = auth::role_allows(req.principal->role, "orders.override_price");
-  auto job = [ctx, c = std::move(*cmd), may_override, actor,
-              claim = idem.ref()](db::Connection& tx) -> Result<Response> {
+  auto job = [ctx, c = std::move(*cmd), may_override,
+              actor](db::Connection& tx) -> Result<Response> {
     SD_ASSIGN_OR_RETURN(Order o, place_order(tx, ctx, c, may_override, actor));
     Response resp = Response::json(201, order_json(o, ctx.currency));
     resp.set_header("Location", "/api/v1/orders/" + o.id);
-    SD_RETURN_IF_ERROR(http::Idempotency::record(tx, claim, resp));
     return resp;
   };
-  auto resp = co_await http::write(m->ctx_.db.writer(), job);
-  if (!resp.ok()) co_return http::error_response(resp.error(), req);
-  co_return std::move(*resp);
+  co_return co_await http::idempotent_write(m->idempotency_, m->ctx_.db.writer(), req, job);
 }
 
 asio::awaitable<Response> get(SalesModule* m, Request& req) {

@@ -20,12 +20,6 @@ namespace json = boost::json;
 
 namespace {
 
-Error field_error(std::string code, std::string message, std::string field) {
-  Error e = Error::unprocessable(std::move(code), std::move(message));
-  e.details = {std::move(field)};
-  return e;
-}
-
 Result<int64_t> add(int64_t a, int64_t b) {
   int64_t out = 0;
   if (__builtin_add_overflow(a, b, &out)) {
@@ -92,7 +86,7 @@ Result<Order> place_order(db::Connection& tx, const ModuleContext& ctx, const Pl
     return e;
   }
   if (cmd.items.empty() || cmd.items.size() > kMaxOrderLines) {
-    return field_error("invalid_items", "An order needs 1 to 100 items.", "items");
+    return Error::invalid_field("invalid_items", "An order needs 1 to 100 items.", "items");
   }
   const Currency cur = ctx.currency;
   Order o;
@@ -108,16 +102,16 @@ Result<Order> place_order(db::Connection& tx, const ModuleContext& ctx, const Pl
     const ItemRequest& item = cmd.items[i];
     const std::string at = "items[" + std::to_string(i) + "]";
     if (item.qty <= 0 || item.qty > kMaxLineQty) {
-      return field_error(
+      return Error::invalid_field(
           "invalid_quantity",
           "qty must be a whole number from 1 to " + std::to_string(kMaxLineQty) + ".", at + ".qty");
     }
     if (!seen.insert(item.sku).second) {
-      return field_error("duplicate_sku",
-                         "SKU " + item.sku +
-                             " appears twice; list each product once with the "
-                             "total quantity.",
-                         at + ".sku");
+      return Error::invalid_field("duplicate_sku",
+                                  "SKU " + item.sku +
+                                      " appears twice; list each product once with the "
+                                      "total quantity.",
+                                  at + ".sku");
     }
     auto product = catalog::get_product(tx, item.sku);
     if (!product.ok()) {
@@ -127,8 +121,9 @@ Result<Order> place_order(db::Connection& tx, const ModuleContext& ctx, const Pl
       return e;
     }
     if (!product->active) {
-      return field_error("product_inactive",
-                         product->sku + " (" + product->name + ") is no longer sold.", at + ".sku");
+      return Error::invalid_field("product_inactive",
+                                  product->sku + " (" + product->name + ") is no longer sold.",
+                                  at + ".sku");
     }
     OrderLine line{product->sku,  product->name,  item.qty,
                    product->unit, product->price, product->vat_rate};
@@ -142,7 +137,7 @@ Result<Order> place_order(db::Connection& tx, const ModuleContext& ctx, const Pl
         return e;
       }
       if (*item.price < 0) {
-        return field_error("invalid_price", "price cannot be negative.", at + ".price");
+        return Error::invalid_field("invalid_price", "price cannot be negative.", at + ".price");
       }
       line.unit_price = *item.price;
     }
@@ -190,8 +185,8 @@ Result<Order> change_status(db::Connection& tx, const ModuleContext& ctx, const 
                             const std::string& to_name, const std::string& actor) {
   auto to = parse_status(to_name);
   if (!to) {
-    return field_error("invalid_status",
-                       "status must be one of placed, shipped, completed, cancelled.", "status");
+    return Error::invalid_field(
+        "invalid_status", "status must be one of placed, shipped, completed, cancelled.", "status");
   }
   SD_ASSIGN_OR_RETURN(Order o, get_order(tx, id));
   if (!can_transition(o.status, *to)) {

@@ -1,5 +1,7 @@
 #include "modules/sales/order_store.h"
 
+#include "modules/common/rows.h"
+
 namespace smartdairy::modules::sales::store {
 
 namespace {
@@ -84,12 +86,7 @@ Result<std::vector<Order>> list(db::Connection& conn, const OrderFilter& f,
                              "IS NULL OR placed_on <= ?) ORDER BY id LIMIT ?",
                          after, f.status, f.status, f.customer_id, f.customer_id, f.from, f.from,
                          f.to, f.to, limit));
-  std::vector<Order> out;
-  for (;;) {
-    SD_ASSIGN_OR_RETURN(bool has, q.step());
-    if (!has) break;
-    out.push_back(read_row(q));
-  }
+  SD_ASSIGN_OR_RETURN(auto out, collect_rows<Order>(q, read_row));
   for (auto& o : out) SD_RETURN_IF_ERROR(load_lines(conn, o));
   return out;
 }
