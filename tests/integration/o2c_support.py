@@ -10,7 +10,6 @@ Money in JSON is a decimal string; compare it as decimal.Decimal, never as float
 from __future__ import annotations
 
 import itertools
-import json
 import re
 import threading
 import uuid
@@ -219,7 +218,3 @@ def invoicer_lag(c: Client) -> Optional[float]:
 def wait_invoicer_idle(c: Client, timeout: float = INVOICE_TIMEOUT) -> None:
     """Waits until the invoicer has applied every committed event (nothing async in flight)."""
     harness.wait_until(lambda: invoicer_lag(c) == 0, timeout, 0.05, "billing.invoicer lag 0")
-
-
-def dumps(obj: Any) -> str:
-    return json.dumps(obj, sort_keys=True)
