@@ -9,6 +9,7 @@
 #include "events/outbox.h"
 #include "modules/billing/invoice_store.h"
 #include "modules/catalog/product_service.h"
+#include "modules/common/limits.h"
 #include "modules/common/numbering.h"
 #include "modules/ledger/ledger_service.h"
 #include "modules/parties/customer_service.h"
@@ -196,6 +197,12 @@ Result<Invoice> create_invoice(db::Connection& tx, const ModuleContext& ctx,
       line.unit_price = *d.unit_price;
       line.vat_rate = d.vat_rate.value_or(catalog::kStandardVatRate);
     }
+    if (line.unit_price > kMaxUnitAmount) {
+      return Error::invalid_field(
+          "amount_out_of_range",
+          "A unit price can be at most " + Money::from_minor(kMaxUnitAmount, cur).to_string() + ".",
+          at + ".unit_price");
+    }
     if (line.unit_price < 0) {
       return Error::invalid_field("invalid_price", "unit_price cannot be negative.",
                                   at + ".unit_price");
@@ -214,6 +221,13 @@ Result<Invoice> create_invoice(db::Connection& tx, const ModuleContext& ctx,
     SD_ASSIGN_OR_RETURN(inv.vat_total, sum(inv.vat_total, line.vat));
     SD_ASSIGN_OR_RETURN(inv.total, sum(inv.total, line.total));
     inv.lines.push_back(std::move(line));
+  }
+  if (inv.total > kMaxDocumentTotal) {
+    return Error::invalid_field("amount_out_of_range",
+                                "An invoice can total at most " +
+                                    Money::from_minor(kMaxDocumentTotal, cur).to_string() +
+                                    ". Split it into smaller invoices.",
+                                "lines");
   }
   Day today = ctx.today();
   Day due = today + customer.payment_terms_days;

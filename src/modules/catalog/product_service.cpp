@@ -5,6 +5,7 @@
 #include "core/json.h"
 #include "events/outbox.h"
 #include "modules/catalog/product_store.h"
+#include "modules/common/limits.h"
 
 namespace smartdairy::modules::catalog {
 
@@ -20,8 +21,14 @@ Status validate(const Product& p) {
   if (p.unit != "piece" && p.unit != "litre" && p.unit != "kg") {
     return Error::invalid_field("invalid_unit", "unit must be piece, litre or kg.", "unit");
   }
-  if (p.price < 0)
+  if (p.price < 0) {
     return Error::invalid_field("invalid_price", "price cannot be negative.", "price");
+  }
+  if (p.price > kMaxUnitAmount || p.unit_cost > kMaxUnitAmount) {
+    return Error::invalid_field("amount_out_of_range",
+                                "A price or unit cost can be at most 1,000,000,000.00.",
+                                p.price > kMaxUnitAmount ? "price" : "unit_cost");
+  }
   if (p.unit_cost < 0) {
     return Error::invalid_field("invalid_unit_cost", "unit_cost cannot be negative.", "unit_cost");
   }

@@ -6,6 +6,7 @@
 #include "core/uuid.h"
 #include "events/outbox.h"
 #include "modules/catalog/product_service.h"
+#include "modules/common/limits.h"
 #include "modules/inventory/stock_store.h"
 #include "modules/ledger/ledger_service.h"
 
@@ -45,7 +46,7 @@ Status record_move(db::Connection& tx, const ModuleContext& ctx, const catalog::
   SD_RETURN_IF_ERROR(store::insert_move(tx, move));
   __extension__ using Int128 = __int128;
   Int128 value = static_cast<Int128>(qty < 0 ? -qty : qty) * product.unit_cost;
-  if (value > INT64_MAX) {
+  if (value > kMaxDocumentTotal) {
     return Error::unprocessable("amount_out_of_range",
                                 "The value of this stock move is too large to record.");
   }

@@ -9,6 +9,7 @@
 #include "events/outbox.h"
 #include "modules/billing/invoice_service.h"
 #include "modules/catalog/product_service.h"
+#include "modules/common/limits.h"
 #include "modules/common/numbering.h"
 #include "modules/inventory/stock_service.h"
 #include "modules/parties/customer_service.h"
@@ -139,6 +140,11 @@ Result<Order> place_order(db::Connection& tx, const ModuleContext& ctx, const Pl
       if (*item.price < 0) {
         return Error::invalid_field("invalid_price", "price cannot be negative.", at + ".price");
       }
+      if (*item.price > kMaxUnitAmount) {
+        return Error::invalid_field(
+            "amount_out_of_range",
+            "A price can be at most " + amount_text(kMaxUnitAmount, cur) + ".", at + ".price");
+      }
       line.unit_price = *item.price;
     }
     SD_ASSIGN_OR_RETURN(Money net, Money::from_minor(line.unit_price, cur).multiply(line.qty));
@@ -152,6 +158,13 @@ Result<Order> place_order(db::Connection& tx, const ModuleContext& ctx, const Pl
     SD_ASSIGN_OR_RETURN(o.total, add(o.total, line.total));
     demand.push_back({line.sku, line.qty});
     o.lines.push_back(std::move(line));
+  }
+  if (o.total > kMaxDocumentTotal) {
+    return Error::invalid_field("amount_out_of_range",
+                                "An order can total at most " +
+                                    amount_text(kMaxDocumentTotal, cur) +
+                                    ". Split it into smaller orders.",
+                                "items");
   }
   if (customer->credit_limit) {
     SD_ASSIGN_OR_RETURN(int64_t orders_open, store::open_order_total(tx, customer->id));

@@ -5,6 +5,7 @@
 #include "modules/billing/invoice_service.h"
 #include "modules/billing/invoice_store.h"
 #include "modules/catalog/product_service.h"
+#include "modules/common/limits.h"
 #include "modules/inventory/stock_service.h"
 #include "modules/ledger/ledger_service.h"
 #include "modules/parties/customer_service.h"
@@ -176,12 +177,27 @@ TEST_F(OrderFlowTest, QuantitiesAndReferencesAreChecked) {
   EXPECT_EQ(place(c, {}).error().code, "invalid_items");
 }
 
-TEST_F(OrderFlowTest, TotalsThatOverflowAreRefused) {
+TEST_F(OrderFlowTest, AmountsOverTheBusinessLimitsAreRefused) {
   std::string c = customer();
-  product("BIG", INT64_MAX / 2, 1500, kMaxLineQty);
-  auto o = place(c, {{"BIG", 3, std::nullopt}});
+  catalog::Product huge;
+  huge.sku = "HUGE";
+  huge.name = "Huge";
+  huge.price = kMaxUnitAmount + 1;
+  auto refused =
+      tx([&](db::Connection& t) { return catalog::create_product(t, ctx(), huge, "t"); });
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, "amount_out_of_range");
+  product("BIG", kMaxUnitAmount, 0, kMaxLineQty);
+  const int64_t most = kMaxDocumentTotal / kMaxUnitAmount;
+  auto o = place(c, {{"BIG", most + 1, std::nullopt}});
   ASSERT_FALSE(o.ok());
-  EXPECT_EQ(o.error().kind, ErrorKind::kUnprocessable);
+  EXPECT_EQ(o.error().code, "amount_out_of_range");
+  auto largest = place(c, {{"BIG", most, std::nullopt}});
+  ASSERT_TRUE(largest.ok()) << largest.error().message;
+  EXPECT_EQ(largest->total, kMaxDocumentTotal);
+  auto manager = place(c, {{"BIG", 1, kMaxUnitAmount + 1}}, true);
+  ASSERT_FALSE(manager.ok());
+  EXPECT_EQ(manager.error().code, "amount_out_of_range");
 }
 
 TEST_F(OrderFlowTest, CreditLimitCountsOpenOrdersAndPayments) {
