@@ -2,7 +2,7 @@
 # Platform benchmarks (issue 2). Prints figures for docs/benchmarks.md; never fails on a
 # figure. Everything runs on loopback, with a temp data dir, and stops by itself.
 #   bench/run.sh [BUILD_DIR]      BENCH_SECONDS=10 BENCH_CONNECTIONS=64 BENCH_BUILD_TIME=1
-#                                 BENCH_SECTIONS="platform orders" BENCH_ORDER_RATE=10000
+#                                 BENCH_SECTIONS="platform orders" BENCH_ORDER_RATES="10000 1000"
 set -euo pipefail
 BUILD=${1:-build}
 BIN=$BUILD/smartdairy
@@ -10,7 +10,7 @@ HERE=$(dirname "$0")
 SECS=${BENCH_SECONDS:-10}
 CONNS=${BENCH_CONNECTIONS:-64}
 SECTIONS=${BENCH_SECTIONS:-platform orders}
-ORDER_RATE=${BENCH_ORDER_RATE:-10000}
+ORDER_RATES=${BENCH_ORDER_RATES:-10000 1000}
 DIR=$(mktemp -d /tmp/sd-bench-XXXXXX)
 PW="bench-password-1234"
 SERVER_PID=""
@@ -113,22 +113,31 @@ orders_wrk() {
 }
 orders_paced() {
   "$BUILD/bench/order_load" --port "$PORT" --token "$TOKEN" --customer "$CUSTOMER" \
-    --skus "$SKUS" --rate "$ORDER_RATE" --seconds "$SECS" --connections "$CONNS"
+    --skus "$SKUS" --rate "$RATE" --seconds "$SECS" --connections "$CONNS"
 }
 orders_section() {
   echo "-- closed loop: wrk -t2 -c$CONNS, ${SECS}s, POST /api/v1/orders with 3 lines"
   orders_run orders_wrk
-  echo "-- open loop: order_load at $ORDER_RATE orders/s, $CONNS connections, ${SECS}s"
-  orders_run orders_paced
+  for RATE in $ORDER_RATES; do
+    echo "-- open loop: order_load at $RATE orders/s, $CONNS connections, ${SECS}s"
+    orders_run orders_paced
+  done
 }
 
 if section orders; then
   echo
   echo "== orders: POST /api/v1/orders (3 lines of 10 products), invoice by the billing consumer"
   orders_section
+  SHIM=(LD_PRELOAD="$(realpath "$BUILD/bench/libslow_fsync_vfs.so")" FSYNC_DELAY_US=2000)
+  echo
+  echo "== slow_fsync_vfs check: 100 orders/s for 3 s (batches of ~1), without and with the shim"
+  for env_set in none shim; do
+    if [ $env_set = shim ]; then SERVER_ENV=("${SHIM[@]}"); fi
+    RATE=100 SECS=3 orders_run orders_paced | grep -E '^(writer|slow_fsync_vfs):'
+  done
   echo
   echo "== orders with every SQLite fsync delayed by 2 ms (LD_PRELOAD slow_fsync_vfs: Pi SD/USB)"
-  SERVER_ENV=(LD_PRELOAD="$(realpath "$BUILD/bench/libslow_fsync_vfs.so")" FSYNC_DELAY_US=2000)
+  SERVER_ENV=("${SHIM[@]}")
   orders_section
   SERVER_ENV=()
 fi
