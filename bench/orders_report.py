@@ -4,6 +4,9 @@
   orders_report.py setup PORT TOKEN PRODUCTS     -> prints "CUSTOMER_ID SKU1,SKU2,..."
   orders_report.py invoices PORT TOKEN           -> order.created -> invoice.issued latency
   orders_report.py snapshot PORT FILE            -> saves /metrics to FILE (a baseline)
+  orders_report.py sample PORT SECONDS           -> writer queue depth and requests in flight,
+                                                    sampled every 100 ms (run beside the load)
+  orders_report.py fsync DIR                     -> this disk's fsync latency (200 x 4 KiB)
   orders_report.py metrics PORT [FILE]           -> writer batch size, commit duration, queue
                                                     and server CPU, since the baseline FILE
 
@@ -14,6 +17,7 @@ the whole event log and pairs each order.created (data.id) with its invoice.issu
 import http.client
 import json
 import math
+import os
 import sys
 import time
 from datetime import datetime
@@ -118,6 +122,41 @@ def metrics(port, baseline=None):
         print(f"server CPU: {cpu:.2f} s" + (" during the load" if baseline else " since start"))
 
 
+def sample(port, seconds):
+    depth, flight = [], []
+    end = time.time() + seconds
+    while time.time() < end:
+        try:
+            s = scrape(port)
+        except OSError:
+            break
+        depth.append(s.get("smartdairy_writer_queue_depth", 0))
+        flight.append(s.get("smartdairy_http_requests_in_flight", 0))
+        time.sleep(0.1)
+    if depth:
+        print(f"sampled every 100 ms during the load: writer queue depth mean "
+              f"{sum(depth) / len(depth):.1f}, max {max(depth):.0f}; HTTP requests in flight mean "
+              f"{sum(flight) / len(flight):.1f}, max {max(flight):.0f}")
+
+
+def fsync_probe(directory):
+    path = os.path.join(directory, "fsync-probe")
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+    times = []
+    try:
+        for _ in range(200):
+            os.write(fd, b"x" * 4096)
+            t = time.perf_counter()
+            os.fsync(fd)
+            times.append((time.perf_counter() - t) * 1000)
+    finally:
+        os.close(fd)
+        os.unlink(path)
+    times.sort()
+    print(f"fsync of a 4 KiB append in the temp dir: p50 {pct(times, 0.5):.2f} ms, "
+          f"p99 {pct(times, 0.99):.2f} ms")
+
+
 def micros(ts):
     return datetime.fromisoformat(ts.replace("Z", "+00:00")).timestamp() * 1e6
 
@@ -156,11 +195,16 @@ def invoices(port, token):
 
 
 def main():
-    cmd, port = sys.argv[1], int(sys.argv[2])
+    cmd = sys.argv[1]
+    port = int(sys.argv[2]) if cmd != "fsync" else 0
     if cmd == "setup":
         setup(port, sys.argv[3], int(sys.argv[4]))
     elif cmd == "invoices":
         invoices(port, sys.argv[3])
+    elif cmd == "fsync":
+        fsync_probe(sys.argv[2])
+    elif cmd == "sample":
+        sample(port, float(sys.argv[3]))
     elif cmd == "snapshot":
         with open(sys.argv[3], "w") as f:
             json.dump(scrape(port), f)

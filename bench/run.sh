@@ -99,7 +99,11 @@ orders_run() {
   CUSTOMER=${setup% *}
   SKUS=${setup#* }
   python3 "$HERE/orders_report.py" snapshot "$PORT" "$DIR/metrics-before.json"
+  python3 "$HERE/orders_report.py" sample "$PORT" "$SECS" > "$DIR/sample.txt" &
+  local sampler=$!
   "$@"
+  wait "$sampler" || true
+  cat "$DIR/sample.txt"
   python3 "$HERE/orders_report.py" metrics "$PORT" "$DIR/metrics-before.json"
   python3 "$HERE/orders_report.py" invoices "$PORT" "$TOKEN"
   stop_server
@@ -125,6 +129,8 @@ orders_section() {
 }
 
 if section orders; then
+  echo
+  python3 "$HERE/orders_report.py" fsync "$DIR"
   echo
   echo "== orders: POST /api/v1/orders (3 lines of 10 products), invoice by the billing consumer"
   orders_section
