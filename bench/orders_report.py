@@ -6,6 +6,8 @@
   orders_report.py snapshot PORT FILE            -> saves /metrics to FILE (a baseline)
   orders_report.py sample PORT SECONDS           -> writer queue depth and requests in flight,
                                                     sampled every 100 ms (run beside the load)
+  orders_report.py threads PID FILE              -> CPU per server thread: saves a baseline to
+                                                    FILE, or prints the change since it
   orders_report.py fsync DIR                     -> this disk's fsync latency (200 x 4 KiB)
   orders_report.py metrics PORT [FILE]           -> writer batch size, commit duration, queue
                                                     and server CPU, since the baseline FILE
@@ -139,6 +141,30 @@ def sample(port, seconds):
               f"{sum(flight) / len(flight):.1f}, max {max(flight):.0f}")
 
 
+def thread_cpu(pid):
+    ticks = os.sysconf("SC_CLK_TCK")
+    out = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{tid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        out[tid] = (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
+    return out
+
+
+def threads(pid, baseline):
+    now = thread_cpu(pid)
+    if not os.path.exists(baseline):
+        with open(baseline, "w") as f:
+            json.dump(now, f)
+        return
+    with open(baseline) as f:
+        base = json.load(f)
+    os.unlink(baseline)
+    used = sorted((v - base.get(t, 0) for t, v in now.items()), reverse=True)
+    print(f"server CPU by thread during the load: busiest (the writer) {used[0]:.2f} s, "
+          f"all others {sum(used[1:]):.2f} s")
+
+
 def fsync_probe(directory):
     path = os.path.join(directory, "fsync-probe")
     fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
@@ -201,6 +227,8 @@ def main():
         setup(port, sys.argv[3], int(sys.argv[4]))
     elif cmd == "invoices":
         invoices(port, sys.argv[3])
+    elif cmd == "threads":
+        threads(port, sys.argv[3])
     elif cmd == "fsync":
         fsync_probe(sys.argv[2])
     elif cmd == "sample":

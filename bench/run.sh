@@ -101,7 +101,9 @@ orders_run() {
   python3 "$HERE/orders_report.py" snapshot "$PORT" "$DIR/metrics-before.json"
   python3 "$HERE/orders_report.py" sample "$PORT" "$SECS" > "$DIR/sample.txt" &
   local sampler=$!
+  python3 "$HERE/orders_report.py" threads "$SERVER_PID" "$DIR/threads-before.json"
   "$@"
+  python3 "$HERE/orders_report.py" threads "$SERVER_PID" "$DIR/threads-before.json"
   wait "$sampler" || true
   cat "$DIR/sample.txt"
   python3 "$HERE/orders_report.py" metrics "$PORT" "$DIR/metrics-before.json"
