@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Platform benchmarks (issue 2). Prints figures for docs/benchmarks.md; never fails on a
-# figure. Everything runs on loopback, with a temp data dir, and stops by itself.
+# Platform (issue 2) and order to cash (issue 3) benchmarks. Prints figures for
+# docs/benchmarks.md; never fails on a figure. Everything runs on loopback, with a temp data
+# dir, and stops by itself.
 #   bench/run.sh [BUILD_DIR]      BENCH_SECONDS=10 BENCH_CONNECTIONS=64 BENCH_BUILD_TIME=1
 #                                 BENCH_SECTIONS="platform orders" BENCH_ORDER_RATES="10000 1000"
 set -euo pipefail
