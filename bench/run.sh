@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
-# Platform benchmarks (issue 2). Prints figures for docs/benchmarks.md; never fails on a
-# figure. Everything runs on loopback, with a temp data dir, and stops by itself.
+# Platform (issue 2) and order to cash (issue 3) benchmarks. Prints figures for
+# docs/benchmarks.md; never fails on a figure. Everything runs on loopback, with a temp data
+# dir, and stops by itself.
 #   bench/run.sh [BUILD_DIR]      BENCH_SECONDS=10 BENCH_CONNECTIONS=64 BENCH_BUILD_TIME=1
+#                                 BENCH_SECTIONS="platform orders" BENCH_ORDER_RATES="10000 1000"
 set -euo pipefail
 BUILD=${1:-build}
 BIN=$BUILD/smartdairy
+HERE=$(dirname "$0")
 SECS=${BENCH_SECONDS:-10}
 CONNS=${BENCH_CONNECTIONS:-64}
+SECTIONS=${BENCH_SECTIONS:-platform orders}
+ORDER_RATES=${BENCH_ORDER_RATES:-10000 1000}
 DIR=$(mktemp -d /tmp/sd-bench-XXXXXX)
 PW="bench-password-1234"
 SERVER_PID=""
@@ -20,10 +25,19 @@ echo "== machine"
 echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores"
 echo "memory: $(free -h | awk '/Mem:/{print $2}'), kernel $(uname -r)"
 echo "binary: $($BIN version)"
+echo "load average before the runs: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews every figure)"
 
+section() { [[ " $SECTIONS " == *" $1 "* ]]; }
+
+# Starts a server on a free loopback port with data in $DATA; SERVER_ENV (an array of
+# NAME=VALUE) goes into its environment only.
+DATA=$DIR/data
+SERVER_ENV=()
 start_server() {
-  SMARTDAIRY_ADMIN_PASSWORD=$PW "$BIN" serve --listen 127.0.0.1:0 --data-dir "$DIR/data" \
-    "$@" > "$DIR/server.log" 2>&1 &
+  (
+    [ ${#SERVER_ENV[@]} -eq 0 ] || export "${SERVER_ENV[@]}"
+    SMARTDAIRY_ADMIN_PASSWORD=$PW exec "$BIN" serve --listen 127.0.0.1:0 --data-dir "$DATA" "$@"
+  ) > "$DIR/server.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 500); do
     PORT=$(grep -o '"msg":"listening".*"port":[0-9]*' "$DIR/server.log" 2>/dev/null |
@@ -39,19 +53,25 @@ stop_server() {
   SERVER_PID=""
 }
 
+# Logs in as the admin and creates a bearer token: sets TOKEN.
+admin_token() {
+  LOGIN=$(curl -sf -X POST "http://127.0.0.1:$PORT/api/v1/auth/login" -c "$DIR/cookies" \
+    -H 'content-type: application/json' -d "{\"username\":\"admin\",\"password\":\"$PW\"}")
+  CSRF=$(echo "$LOGIN" | sed 's/.*"csrf_token":"\([^"]*\)".*/\1/')
+  TOKEN=$(curl -sf -X POST "http://127.0.0.1:$PORT/api/v1/auth/tokens" -b "$DIR/cookies" \
+    -H "X-CSRF-Token: $CSRF" -H 'content-type: application/json' -d '{"name":"bench"}' |
+    sed 's/.*"token":"\([^"]*\)".*/\1/')
+}
+
+if section platform; then
 echo
 echo "== cold start to ready (exec -> first 200 from /readyz)"
-python3 "$(dirname "$0")/cold_start.py" "$BIN" "$DIR/coldstart" 5
+python3 "$HERE/cold_start.py" "$BIN" "$DIR/coldstart" 5
 
 echo
 echo "== HTTP: wrk, $CONNS connections, ${SECS}s each (server and wrk share the machine)"
 start_server
-LOGIN=$(curl -sf -X POST "http://127.0.0.1:$PORT/api/v1/auth/login" -c "$DIR/cookies" \
-  -H 'content-type: application/json' -d "{\"username\":\"admin\",\"password\":\"$PW\"}")
-CSRF=$(echo "$LOGIN" | sed 's/.*"csrf_token":"\([^"]*\)".*/\1/')
-TOKEN=$(curl -sf -X POST "http://127.0.0.1:$PORT/api/v1/auth/tokens" -b "$DIR/cookies" \
-  -H "X-CSRF-Token: $CSRF" -H 'content-type: application/json' -d '{"name":"bench"}' |
-  sed 's/.*"token":"\([^"]*\)".*/\1/')
+admin_token
 echo "idle RSS after start-up and login: $(grep VmRSS /proc/$SERVER_PID/status | awk '{print $2, $3}')"
 echo "-- GET /healthz"
 wrk -t2 -c"$CONNS" -d"${SECS}s" --latency "http://127.0.0.1:$PORT/healthz" | grep -E 'Requests/sec|50%|99%|Socket errors|Non-2xx'
@@ -66,6 +86,70 @@ echo
 echo "== writer: trivial durable commands (group commit, synchronous=FULL)"
 "$BUILD/bench/writer_bench" --seconds 5 --clients 512 --dir "$DIR/writer"
 "$BUILD/bench/writer_bench" --seconds 5 --clients 64 --dir "$DIR/writer64"
+fi
+
+# Order to cash (issue 3): one run on a fresh database. Sets up a customer and 10 stocked
+# products, runs the load ("$@"), then prints the writer's histograms and the order ->
+# invoice.issued latency from the event log once the billing consumer has caught up.
+orders_run() {
+  DATA=$DIR/orders-data
+  start_server
+  admin_token
+  local setup
+  setup=$(python3 "$HERE/orders_report.py" setup "$PORT" "$TOKEN" 10)
+  CUSTOMER=${setup% *}
+  SKUS=${setup#* }
+  python3 "$HERE/orders_report.py" snapshot "$PORT" "$DIR/metrics-before.json"
+  python3 "$HERE/orders_report.py" sample "$PORT" "$SECS" > "$DIR/sample.txt" &
+  local sampler=$!
+  python3 "$HERE/orders_report.py" threads "$SERVER_PID" "$DIR/threads-before.json"
+  "$@"
+  python3 "$HERE/orders_report.py" threads "$SERVER_PID" "$DIR/threads-before.json"
+  wait "$sampler" || true
+  cat "$DIR/sample.txt"
+  python3 "$HERE/orders_report.py" metrics "$PORT" "$DIR/metrics-before.json"
+  python3 "$HERE/orders_report.py" invoices "$PORT" "$TOKEN"
+  stop_server
+  grep -h '^slow_fsync_vfs' "$DIR/server.log" || true
+  rm -rf "$DATA"
+  DATA=$DIR/data
+}
+orders_wrk() {
+  wrk -t2 -c"$CONNS" -d"${SECS}s" -s "$HERE/orders.lua" "http://127.0.0.1:$PORT" \
+    -- "$TOKEN" "$CUSTOMER" "$SKUS" | grep -E '^(orders|latency):'
+}
+orders_paced() {
+  "$BUILD/bench/order_load" --port "$PORT" --token "$TOKEN" --customer "$CUSTOMER" \
+    --skus "$SKUS" --rate "$RATE" --seconds "$SECS" --connections "$CONNS"
+}
+orders_section() {
+  echo "-- closed loop: wrk -t2 -c$CONNS, ${SECS}s, POST /api/v1/orders with 3 lines"
+  orders_run orders_wrk
+  for RATE in $ORDER_RATES; do
+    echo "-- open loop: order_load at $RATE orders/s, $CONNS connections, ${SECS}s"
+    orders_run orders_paced
+  done
+}
+
+if section orders; then
+  echo
+  python3 "$HERE/orders_report.py" fsync "$DIR"
+  echo
+  echo "== orders: POST /api/v1/orders (3 lines of 10 products), invoice by the billing consumer"
+  orders_section
+  SHIM=(LD_PRELOAD="$(realpath "$BUILD/bench/libslow_fsync_vfs.so")" FSYNC_DELAY_US=2000)
+  echo
+  echo "== slow_fsync_vfs check: 100 orders/s for 3 s (batches of ~1), without and with the shim"
+  for env_set in none shim; do
+    if [ $env_set = shim ]; then SERVER_ENV=("${SHIM[@]}"); fi
+    RATE=100 SECS=3 orders_run orders_paced | grep -E '^(writer|slow_fsync_vfs):'
+  done
+  echo
+  echo "== orders with every SQLite fsync delayed by 2 ms (LD_PRELOAD slow_fsync_vfs: Pi SD/USB)"
+  SERVER_ENV=("${SHIM[@]}")
+  orders_section
+  SERVER_ENV=()
+fi
 
 if [ "${BENCH_BUILD_TIME:-0}" = 1 ]; then
   echo
