@@ -1,5 +1,7 @@
 # Generates a C++ file with the common-password list (one per line, '#!comment' lines
 # skipped), lower-cased, sorted and de-duplicated, for check_password_policy (SR-14).
+cmake_policy(SET CMP0007 NEW)
+# A ';' inside a password would split it into two list elements: carry it as a placeholder.
 file(STRINGS ${LIST} lines ENCODING UTF-8)
 set(words "")
 foreach(l IN LISTS lines)
@@ -7,6 +9,7 @@ foreach(l IN LISTS lines)
     continue()
   endif()
   string(TOLOWER "${l}" l)
+  string(REPLACE ";" "@SEMICOLON@" l "${l}")
   list(APPEND words "${l}")
 endforeach()
 list(REMOVE_DUPLICATES words)
@@ -15,6 +18,7 @@ set(body "")
 foreach(w IN LISTS words)
   string(REPLACE "\\" "\\\\" w "${w}")
   string(REPLACE "\"" "\\\"" w "${w}")
+  string(REPLACE "@SEMICOLON@" ";" w "${w}")
   string(APPEND body "    \"${w}\",\n")
 endforeach()
 list(LENGTH words n)

@@ -115,10 +115,9 @@ Status issue_for_order_event(db::Connection& tx, const ModuleContext& ctx,
   if (ec || !parsed.is_object()) return Error::internal("order.created event is not an object");
   const json::object& o = parsed.as_object();
   SD_ASSIGN_OR_RETURN(std::string order_id, string_field(o, "id"));
-  SD_ASSIGN_OR_RETURN(bool cancelled, store::order_cancelled(tx, order_id));
-  if (cancelled) return {};
-  SD_ASSIGN_OR_RETURN(auto existing, store::find_by_order(tx, order_id));
-  if (existing) return {};
+  // Already invoiced (a replay) or cancelled before the invoicer got to it: nothing to do.
+  SD_ASSIGN_OR_RETURN(bool settled, store::order_settled(tx, order_id));
+  if (settled) return {};
 
   const Currency cur = ctx.currency;
   Invoice inv;

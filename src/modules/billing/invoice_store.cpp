@@ -153,11 +153,13 @@ Status mark_order_cancelled(db::Connection& tx, std::string_view order_id, int64
       order_id, now);
 }
 
-Result<bool> order_cancelled(db::Connection& conn, std::string_view order_id) {
+Result<bool> order_settled(db::Connection& conn, std::string_view order_id) {
   SD_ASSIGN_OR_RETURN(
-      auto n,
-      conn.scalar_int64("SELECT 1 FROM billing_cancelled_orders WHERE order_id = ?", order_id));
-  return n.has_value();
+      auto n, conn.scalar_int64("SELECT EXISTS (SELECT 1 FROM invoices WHERE order_id = ?) OR "
+                                "EXISTS (SELECT 1 FROM billing_cancelled_orders WHERE "
+                                "order_id = ?)",
+                                order_id, order_id));
+  return n.value_or(0) != 0;
 }
 
 Result<int64_t> paid_on_order_invoices(db::Connection& conn, std::string_view customer_id) {

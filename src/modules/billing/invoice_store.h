@@ -24,7 +24,8 @@ Status insert_credit_note(db::Connection& tx, const std::string& id, const std::
                           const std::string& invoice_id, int64_t amount, const std::string& reason,
                           int64_t now);
 Status mark_order_cancelled(db::Connection& tx, std::string_view order_id, int64_t now);
-Result<bool> order_cancelled(db::Connection& conn, std::string_view order_id);
+// True when the order already has an invoice or was cancelled before it got one.
+Result<bool> order_settled(db::Connection& conn, std::string_view order_id);
 
 // For the credit limit: payments on the customer's order invoices, and what is still due on
 // the customer's invoices without an order.

@@ -22,18 +22,42 @@ Result<StockLevel> level_of(db::Connection& conn, const std::string& sku) {
   return StockLevel{sku, 0, 0, 0, 0};
 }
 
+boost::json::object level_json(const StockLevel& level) {
+  return {{"sku", level.sku},
+          {"on_hand", level.on_hand},
+          {"reserved", level.reserved},
+          {"available", level.available()},
+          {"reorder_point", level.reorder_point},
+          {"below_reorder", level.below_reorder()}};
+}
+
+// stock.adjusted and friends about one SKU: the level after the change, plus `data`.
 Status emit(db::Connection& tx, const ModuleContext& ctx, const std::string& type,
             const std::string& actor, const StockLevel& level, boost::json::object data) {
-  data["sku"] = level.sku;
-  data["on_hand"] = level.on_hand;
-  data["reserved"] = level.reserved;
-  data["available"] = level.available();
-  data["reorder_point"] = level.reorder_point;
-  data["below_reorder"] = level.below_reorder();
+  for (auto& kv : level_json(level)) data[kv.key()] = kv.value();
   auto ev =
       events::append(tx, {type, "stock_item", level.sku, actor, to_json_string(data)}, ctx.clock);
   if (!ev.ok()) return ev.error();
   return {};
+}
+
+// stock.reserved / stock.released: one event per order (or hand-made reservation) listing
+// each line with its SKU's level after the change.
+Status emit_lines(db::Connection& tx, const ModuleContext& ctx, const std::string& type,
+                  const std::string& aggregate_type, const std::string& aggregate_id,
+                  const std::string& actor, boost::json::object data, boost::json::array lines) {
+  data["lines"] = std::move(lines);
+  auto ev = events::append(tx, {type, aggregate_type, aggregate_id, actor, to_json_string(data)},
+                           ctx.clock);
+  if (!ev.ok()) return ev.error();
+  return {};
+}
+
+boost::json::object line_json(const StockLevel& level, int64_t qty, const std::string& res_id) {
+  boost::json::object o = level_json(level);
+  o["qty"] = qty;
+  o["reservation_id"] = res_id;
+  return o;
 }
 
 // Records a move of `qty` (signed) and posts its value.
@@ -175,49 +199,56 @@ Result<StockLevel> adjust(db::Connection& tx, const ModuleContext& ctx, const Ad
 
 Status reserve_for_order(db::Connection& tx, const ModuleContext& ctx, const std::string& order_id,
                          const std::vector<Demand>& lines, const std::string& actor) {
-  std::vector<std::string> short_lines;
-  std::string message;
+  // One conditional UPDATE per line reserves and returns the new level. A refused line makes
+  // the whole call fail; the caller's transaction (the writer's savepoint) then rolls back
+  // the lines already reserved — every line or none.
+  int64_t now = ctx.clock.now_micros();
+  std::vector<size_t> short_lines;
+  boost::json::array reserved;
   for (size_t i = 0; i < lines.size(); ++i) {
-    SD_ASSIGN_OR_RETURN(auto level, level_of(tx, lines[i].sku));
-    if (level.available() < lines[i].qty) {
-      std::string line = lines[i].sku + ": " + std::to_string(lines[i].qty) + " ordered, " +
-                         std::to_string(std::max<int64_t>(0, level.available())) + " available";
-      short_lines.push_back("items[" + std::to_string(i) + "] " + line);
-      message += (message.empty() ? "" : "; ") + line;
+    SD_ASSIGN_OR_RETURN(auto level, store::reserve_returning(tx, lines[i].sku, lines[i].qty, now));
+    if (!level) {
+      short_lines.push_back(i);
+      continue;
     }
+    if (!short_lines.empty()) continue;
+    Reservation r{new_uuid_v7(), lines[i].sku, lines[i].qty, order_id, std::nullopt, "active", now};
+    SD_RETURN_IF_ERROR(store::insert_reservation(tx, r, actor));
+    reserved.push_back(line_json(*level, r.qty, r.id));
   }
   if (!short_lines.empty()) {
+    std::vector<std::string> details;
+    std::string message;
+    for (size_t i : short_lines) {
+      SD_ASSIGN_OR_RETURN(auto level, level_of(tx, lines[i].sku));
+      std::string line = lines[i].sku + ": " + std::to_string(lines[i].qty) + " ordered, " +
+                         std::to_string(std::max<int64_t>(0, level.available())) + " available";
+      details.push_back("items[" + std::to_string(i) + "] " + line);
+      message += (message.empty() ? "" : "; ") + line;
+    }
     Error e = Error::conflict("insufficient_stock", "Not enough stock for this order (" + message +
                                                         "). Lower the quantities or restock.");
-    e.details = std::move(short_lines);
+    e.details = std::move(details);
     return e;
   }
-  int64_t now = ctx.clock.now_micros();
-  for (const auto& line : lines) {
-    SD_ASSIGN_OR_RETURN(bool ok, store::add_reserved(tx, line.sku, line.qty, now));
-    if (!ok) return Error::internal("reservation refused after the availability check");
-    Reservation r{new_uuid_v7(), line.sku, line.qty, order_id, std::nullopt, "active", now};
-    SD_RETURN_IF_ERROR(store::insert_reservation(tx, r, actor));
-    SD_ASSIGN_OR_RETURN(auto level, level_of(tx, line.sku));
-    SD_RETURN_IF_ERROR(emit(tx, ctx, "stock.reserved", actor, level,
-                            {{"qty", line.qty}, {"order_id", order_id}, {"reservation_id", r.id}}));
-  }
-  return {};
+  return emit_lines(tx, ctx, "stock.reserved", "order", order_id, actor, {{"order_id", order_id}},
+                    std::move(reserved));
 }
 
 Status release_for_order(db::Connection& tx, const ModuleContext& ctx, const std::string& order_id,
                          const std::string& actor) {
   SD_ASSIGN_OR_RETURN(auto held, store::active_reservations_for_order(tx, order_id));
+  if (held.empty()) return {};
   int64_t now = ctx.clock.now_micros();
+  boost::json::array released;
   for (const auto& r : held) {
-    SD_ASSIGN_OR_RETURN(bool ok, store::add_reserved(tx, r.sku, -r.qty, now));
-    if (!ok) return Error::internal("release would make reserved negative for " + r.sku);
+    SD_ASSIGN_OR_RETURN(auto level, store::reserve_returning(tx, r.sku, -r.qty, now));
+    if (!level) return Error::internal("release would make reserved negative for " + r.sku);
     SD_RETURN_IF_ERROR(store::close_reservation(tx, r.id, "released", now));
-    SD_ASSIGN_OR_RETURN(auto level, level_of(tx, r.sku));
-    SD_RETURN_IF_ERROR(emit(tx, ctx, "stock.released", actor, level,
-                            {{"qty", r.qty}, {"order_id", order_id}, {"reservation_id", r.id}}));
+    released.push_back(line_json(*level, r.qty, r.id));
   }
-  return {};
+  return emit_lines(tx, ctx, "stock.released", "order", order_id, actor, {{"order_id", order_id}},
+                    std::move(released));
 }
 
 Status ship_for_order(db::Connection& tx, const ModuleContext& ctx, const std::string& order_id,
@@ -261,8 +292,8 @@ Result<Reservation> reserve(db::Connection& tx, const ModuleContext& ctx, const 
   Reservation r{new_uuid_v7(), sku, qty, std::nullopt, reference, "active", now};
   SD_RETURN_IF_ERROR(store::insert_reservation(tx, r, actor));
   SD_ASSIGN_OR_RETURN(auto level, level_of(tx, sku));
-  SD_RETURN_IF_ERROR(
-      emit(tx, ctx, "stock.reserved", actor, level, {{"qty", qty}, {"reservation_id", r.id}}));
+  SD_RETURN_IF_ERROR(emit_lines(tx, ctx, "stock.reserved", "stock_item", sku, actor,
+                                {{"order_id", nullptr}}, {line_json(level, qty, r.id)}));
   return r;
 }
 
@@ -291,8 +322,9 @@ Result<Reservation> release(db::Connection& tx, const ModuleContext& ctx,
   SD_RETURN_IF_ERROR(store::close_reservation(tx, found->id, "released", now));
   found->status = "released";
   SD_ASSIGN_OR_RETURN(auto level, level_of(tx, found->sku));
-  SD_RETURN_IF_ERROR(emit(tx, ctx, "stock.released", actor, level,
-                          {{"qty", found->qty}, {"reservation_id", found->id}}));
+  SD_RETURN_IF_ERROR(emit_lines(tx, ctx, "stock.released", "stock_item", found->sku, actor,
+                                {{"order_id", nullptr}},
+                                {line_json(level, found->qty, found->id)}));
   return std::move(*found);
 }
 

@@ -53,6 +53,20 @@ Result<bool> add_reserved(db::Connection& tx, std::string_view sku, int64_t delt
   return tx.changes() == 1;
 }
 
+Result<std::optional<StockLevel>> reserve_returning(db::Connection& tx, std::string_view sku,
+                                                    int64_t delta, int64_t now) {
+  SD_ASSIGN_OR_RETURN(auto q,
+                      tx.query("UPDATE stock_items SET reserved = reserved + ?, updated_at = ? "
+                               "WHERE sku = ? AND reserved + ? BETWEEN 0 AND on_hand "
+                               "RETURNING sku, on_hand, reserved, reorder_point, updated_at",
+                               delta, now, sku, delta));
+  SD_ASSIGN_OR_RETURN(bool has, q.step());
+  if (!has) return std::optional<StockLevel>{};
+  StockLevel level = read_level(q);
+  SD_RETURN_IF_ERROR(q.run());
+  return std::optional<StockLevel>{std::move(level)};
+}
+
 Status insert_move(db::Connection& tx, const StockMove& m) {
   return tx.execute(
       "INSERT INTO stock_moves (id, sku, qty, reason, reference, note, unit_cost, "

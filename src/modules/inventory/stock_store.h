@@ -18,6 +18,9 @@ Status set_reorder_point(db::Connection& tx, std::string_view sku, int64_t point
 Result<bool> add_on_hand(db::Connection& tx, std::string_view sku, int64_t delta, int64_t now);
 // Adds `delta` to reserved unless that would break the invariant; false then.
 Result<bool> add_reserved(db::Connection& tx, std::string_view sku, int64_t delta, int64_t now);
+// The same in one statement, returning the new level; nullopt when refused (or untracked).
+Result<std::optional<StockLevel>> reserve_returning(db::Connection& tx, std::string_view sku,
+                                                    int64_t delta, int64_t now);
 Status insert_move(db::Connection& tx, const StockMove& move);
 Status insert_reservation(db::Connection& tx, const Reservation& r, const std::string& actor);
 Result<std::vector<Reservation>> active_reservations_for_order(db::Connection& conn,

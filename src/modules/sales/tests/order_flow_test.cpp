@@ -151,6 +151,23 @@ TEST_F(OrderFlowTest, ReservesEveryLineOrNone) {
   EXPECT_EQ(stock("A").available(), 0);
 }
 
+TEST_F(OrderFlowTest, OneStockReservedEventListsEveryLine) {
+  std::string c = customer();
+  product("A", 100, 1500, 5);
+  product("B", 100, 1500, 7);
+  auto o = place(c, {{"A", 2, std::nullopt}, {"B", 3, std::nullopt}});
+  ASSERT_TRUE(o.ok());
+  auto reserved = events_of("stock.reserved");
+  ASSERT_EQ(reserved.size(), 1u);
+  EXPECT_EQ(reserved[0].aggregate_id, o->id);
+  EXPECT_NE(reserved[0].data.find(R"("sku":"A","on_hand":5,"reserved":2,"available":3)"),
+            std::string::npos)
+      << reserved[0].data;
+  EXPECT_NE(reserved[0].data.find(R"("sku":"B","on_hand":7,"reserved":3,"available":4)"),
+            std::string::npos)
+      << reserved[0].data;
+}
+
 TEST_F(OrderFlowTest, PriceOverrideNeedsThePermission) {
   std::string c = customer();
   product("A", 1000, 1500, 10);
