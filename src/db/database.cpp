@@ -9,6 +9,7 @@ Result<std::unique_ptr<Connection>> open_write_connection(const std::string& pat
   SD_ASSIGN_OR_RETURN(auto mode, conn->scalar_text("PRAGMA journal_mode=WAL"));
   SD_RETURN_IF_ERROR(conn->exec("PRAGMA synchronous=FULL"));
   SD_RETURN_IF_ERROR(conn->exec("PRAGMA foreign_keys=ON"));
+  SD_RETURN_IF_ERROR(conn->exec("PRAGMA cache_size=-32768"));
   SD_ASSIGN_OR_RETURN(auto sync, conn->scalar_int64("PRAGMA synchronous"));
   if (mode.value_or("") != "wal" || sync.value_or(-1) != 2) {
     return Error::unavailable(

@@ -1,13 +1,31 @@
 #include "events/bus.h"
 
+#include <algorithm>
+
 #include "core/clock.h"
 #include "core/log.h"
 #include "events/outbox.h"
 
 namespace smartdairy::events {
 
-DurableConsumer::DurableConsumer(std::string name, ConsumerFn fn, db::Writer& writer, size_t batch)
-    : name_(std::move(name)), fn_(std::move(fn)), writer_(writer), batch_(batch) {}
+DurableConsumer::DurableConsumer(std::string name, ConsumerFn fn, db::Writer& writer, size_t batch,
+                                 std::vector<std::string> types)
+    : name_(std::move(name)),
+      fn_(std::move(fn)),
+      types_(std::move(types)),
+      writer_(writer),
+      batch_(batch) {}
+
+bool DurableConsumer::wants(const std::string& type) const {
+  return types_.empty() || std::find(types_.begin(), types_.end(), type) != types_.end();
+}
+
+void DurableConsumer::skip_to(int64_t seq) {
+  if (scheduled_.load() || pending_.load()) return;  // its own run will report its offset
+  int64_t cur = offset_.load(std::memory_order_relaxed);
+  while (cur < seq && !offset_.compare_exchange_weak(cur, seq, std::memory_order_relaxed)) {
+  }
+}
 
 void DurableConsumer::wake() {
   pending_.store(true);
@@ -62,8 +80,25 @@ bool DurableConsumer::run(db::Connection& tx, size_t& processed, int64_t& new_of
   return true;
 }
 
-DurableConsumer& Bus::add_consumer(std::string name, ConsumerFn fn) {
-  consumers_.push_back(std::make_unique<DurableConsumer>(std::move(name), std::move(fn), writer_));
+namespace {
+Result<std::vector<std::string>> distinct_types(db::Connection& conn, int64_t after, int64_t upto) {
+  SD_ASSIGN_OR_RETURN(auto q, conn.query("SELECT DISTINCT type FROM events_log WHERE seq > ? "
+                                         "AND seq <= ?",
+                                         after, upto));
+  std::vector<std::string> out;
+  for (;;) {
+    SD_ASSIGN_OR_RETURN(bool has, q.step());
+    if (!has) break;
+    out.push_back(q.text(0));
+  }
+  return out;
+}
+}  // namespace
+
+DurableConsumer& Bus::add_consumer(std::string name, ConsumerFn fn,
+                                   std::vector<std::string> types) {
+  consumers_.push_back(std::make_unique<DurableConsumer>(std::move(name), std::move(fn), writer_,
+                                                         512, std::move(types)));
   return *consumers_.back();
 }
 
@@ -82,6 +117,7 @@ Status Bus::start(db::Connection& conn) {
 
 void Bus::after_commit(db::Connection& conn) {
   int64_t from = published_.load();
+  const int64_t published_before = from;
   auto last = last_seq(conn);
   if (!last.ok() || *last <= from) return;
   std::vector<Subscriber> subs;
@@ -98,7 +134,27 @@ void Bus::after_commit(db::Connection& conn) {
     }
   }
   published_.store(*last);
-  for (auto& c : consumers_) c->wake();
+  // Which types did these commits carry? Only asked when some consumer filters by type.
+  bool filtered = std::any_of(consumers_.begin(), consumers_.end(),
+                              [](const auto& c) { return !c->types().empty(); });
+  std::vector<std::string> committed_types;
+  if (filtered) {
+    auto types = distinct_types(conn, published_before, *last);
+    if (types.ok()) {
+      committed_types = std::move(*types);
+    } else {
+      filtered = false;  // cannot tell: wake everyone
+    }
+  }
+  for (auto& c : consumers_) {
+    bool relevant = !filtered || std::any_of(committed_types.begin(), committed_types.end(),
+                                             [&](const std::string& t) { return c->wants(t); });
+    if (relevant) {
+      c->wake();
+    } else {
+      c->skip_to(*last);
+    }
+  }
 }
 
 }  // namespace smartdairy::events

@@ -22,10 +22,18 @@ using ConsumerFn = std::function<Status(db::Connection& tx, const Event& event)>
 // across crashes.
 class DurableConsumer {
  public:
-  DurableConsumer(std::string name, ConsumerFn fn, db::Writer& writer, size_t batch = 512);
+  DurableConsumer(std::string name, ConsumerFn fn, db::Writer& writer, size_t batch = 512,
+                  std::vector<std::string> types = {});
 
   // Schedules a catch-up run on the writer unless one is already queued.
   void wake();
+  // The event types this consumer acts on; empty: all. Events of other types are still read
+  // past (and the cursor moves over them) when it runs for a type it wants.
+  const std::vector<std::string>& types() const { return types_; }
+  bool wants(const std::string& type) const;
+  // Nothing committed up to `seq` concerns this consumer: count it as caught up (for the lag
+  // gauge) without a write. Its stored cursor moves over those events on its next run.
+  void skip_to(int64_t seq);
   const std::string& name() const { return name_; }
   int64_t offset() const { return offset_.load(std::memory_order_relaxed); }
   int64_t errors() const { return errors_.load(std::memory_order_relaxed); }
@@ -35,6 +43,7 @@ class DurableConsumer {
 
   std::string name_;
   ConsumerFn fn_;
+  std::vector<std::string> types_;
   db::Writer& writer_;
   size_t batch_;
   std::atomic<bool> scheduled_{false};
@@ -53,8 +62,11 @@ class Bus {
 
   explicit Bus(db::Writer& writer) : writer_(writer) {}
 
-  // Registers a durable consumer; call before start().
-  DurableConsumer& add_consumer(std::string name, ConsumerFn fn);
+  // Registers a durable consumer; call before start(). `types`: the event types it acts on
+  // (empty: every type). The bus then wakes it only when a commit carries one of them — the
+  // invoicer, say, is not run again for the invoice.issued it has just written.
+  DurableConsumer& add_consumer(std::string name, ConsumerFn fn,
+                                std::vector<std::string> types = {});
   // Registers a subscriber for committed events (not durable: for live views).
   void subscribe(Subscriber s);
 

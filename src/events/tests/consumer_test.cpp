@@ -293,5 +293,28 @@ TEST_F(ConsumerTest, WakesForEventsCommittedWithItsRun) {
       << "the consumer was never woken for seq 1 (offset " << rows.offset() << ")";
 }
 
+TEST_F(ConsumerTest, AFilteredConsumerRunsOnlyForItsTypes) {
+  Bus bus(writer());
+  DurableConsumer& orders = bus.add_consumer("orders", recorder("orders"), {"order.created"});
+  auto conn = open_reader(path());
+  ASSERT_TRUE(bus.start(*conn).ok());
+  writer().start();
+  ASSERT_TRUE(eventually([&] { return orders.offset() == 0; }));
+  flush();
+  const uint64_t before = writer().commits();
+  append_committed(3, "noise.happened");
+  flush();
+  // Two commits: the events and the flush. The consumer was not run for them...
+  EXPECT_EQ(writer().commits() - before, 2u);
+  EXPECT_EQ(stored_cursor("orders"), 0);
+  // ...but counts as caught up, so its lag reads 0.
+  EXPECT_EQ(orders.offset(), 3);
+  append_committed(1, "order.created");
+  ASSERT_TRUE(eventually([&] { return stored_cursor("orders") == 4; }));
+  // The run for the order read past the noise too: the cursor never skips an event.
+  EXPECT_EQ(applied_rows("orders"), 4);
+  EXPECT_EQ(orders.offset(), 4);
+}
+
 }  // namespace
 }  // namespace smartdairy::events

@@ -259,10 +259,12 @@ BillingModule::BillingModule(ModuleContext ctx, http::Idempotency& idempotency, 
 
 void BillingModule::subscribe(events::Bus& bus) {
   ModuleContext ctx = ctx_;
-  bus.add_consumer("billing.invoicer", [ctx](db::Connection& tx, const events::Event& ev) {
-    if (ev.type != "order.created") return Status();
-    return issue_for_order_event(tx, ctx, ev);
-  });
+  bus.add_consumer("billing.invoicer",
+                   [ctx](db::Connection& tx, const events::Event& ev) {
+                     if (ev.type != "order.created") return Status();
+                     return issue_for_order_event(tx, ctx, ev);
+                   },
+                   {"order.created"});
 }
 
 void BillingModule::register_routes(http::Router& router) {
