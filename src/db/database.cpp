@@ -32,6 +32,8 @@ Result<std::unique_ptr<Database>> Database::open(const DatabaseOptions& options,
   db->path_ = options.path;
   SD_ASSIGN_OR_RETURN(auto conn, open_write_connection(options.path));
   SD_ASSIGN_OR_RETURN(db->applied_now_, apply_migrations(*conn, migrations));
+  // Checkpoints run beside the writer, never inside its commits.
+  SD_RETURN_IF_ERROR(db->checkpointer_.start(options.path, *conn));
   // The writer starts when its hooks are wired (Writer::start), not here.
   db->writer_ = std::make_unique<Writer>(std::move(conn), options.writer);
   SD_RETURN_IF_ERROR(db->readers_.start(options.path, options.readers));
@@ -43,6 +45,7 @@ Database::~Database() { close(); }
 void Database::close() {
   if (writer_) writer_->stop();
   readers_.stop();
+  checkpointer_.stop();
 }
 
 }  // namespace smartdairy::db

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "db/checkpointer.h"
 #include "db/migrations.h"
 #include "db/reader_pool.h"
 #include "db/writer.h"
@@ -29,6 +30,7 @@ class Database {
   ~Database();
 
   Writer& writer() { return *writer_; }
+  const Checkpointer& checkpointer() const { return checkpointer_; }
   ReaderPool& readers() { return readers_; }
   const std::string& path() const { return path_; }
   int migrations_applied_now() const { return applied_now_; }
@@ -39,6 +41,7 @@ class Database {
  private:
   Database() = default;
   std::string path_;
+  Checkpointer checkpointer_;  // declared before writer_: destroyed after it
   std::unique_ptr<Writer> writer_;
   ReaderPool readers_;
   int applied_now_ = 0;

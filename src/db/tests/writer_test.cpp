@@ -552,5 +552,29 @@ TEST(ConnectionTest, MapsConstraintFailuresToConflictAndReusesStatements) {
   EXPECT_FALSE(c.scalar_text("SELECT note FROM t WHERE id = ?", 3)->has_value());
 }
 
+TEST(WriterTest, CheckpointsRunBesideTheWriterAndKeepEveryCommit) {
+  TempDir dir;
+  const std::string path = dir.file("app.db");
+  auto db = open_db(path);
+  ASSERT_TRUE(db);
+  db->writer().start();
+  // ~3 WAL frames per command: well past the 1000-frame threshold several times.
+  const std::string big(3 * 4096, 'x');
+  for (int i = 0; i < 1500; ++i) {
+    ASSERT_TRUE(run_write(db->writer(), [&](Connection& tx) {
+                  return insert_item(tx, std::to_string(i) + big);
+                }).ok());
+  }
+  EXPECT_TRUE(test::eventually([&] { return db->checkpointer().checkpoints() > 0; }));
+  // The database file itself holds the copied pages, not only the WAL.
+  struct stat st {};
+  ASSERT_EQ(::stat(path.c_str(), &st), 0);
+  EXPECT_GT(st.st_size, 1000 * 4096);
+  db->close();
+  auto conn = open_reader(path);
+  ASSERT_TRUE(conn);
+  EXPECT_EQ(scalar(*conn, "SELECT COUNT(*) FROM items"), 1500);
+}
+
 }  // namespace
 }  // namespace smartdairy::db
