@@ -19,9 +19,13 @@ const Grant kGrants[] = {
     {"tokens.manage", {"admin", "manager", "sales", "accountant", "farm", "vet", "viewer"}},
     // Order to cash (issue 3).
     {"customers.read", {"admin", "manager", "sales", "accountant", "viewer"}},
-    {"customers.write", {"admin", "manager", "sales"}},
+    {"customers.write", {"admin", "manager", "sales", "accountant"}},
+    // Credit limit and payment terms: who may extend credit (field-level, SR-03).
+    {"customers.credit", {"admin", "manager", "accountant"}},
     {"products.read", {"admin", "manager", "sales", "accountant", "farm", "vet", "viewer"}},
     {"products.write", {"admin", "manager"}},
+    // Unit cost (margins): field-level.
+    {"products.cost", {"admin", "manager", "accountant"}},
     {"inventory.read", {"admin", "manager", "sales", "accountant", "farm", "viewer"}},
     {"inventory.write", {"admin", "manager", "farm"}},
     {"inventory.reserve", {"admin", "manager", "sales"}},

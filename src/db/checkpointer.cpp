@@ -14,8 +14,9 @@ Status Checkpointer::start(const std::string& path, Connection& writer, int thre
   // through it does nothing.
   SD_ASSIGN_OR_RETURN(auto mode, conn_->scalar_text("PRAGMA journal_mode"));
   if (mode.value_or("") != "wal") {
-    return Error::unavailable("unsafe_durability", "The checkpointer found the database not in "
-                                                   "WAL mode.");
+    return Error::unavailable("unsafe_durability",
+                              "The checkpointer found the database not in "
+                              "WAL mode.");
   }
   threshold_ = threshold_frames;
   sqlite3_wal_hook(writer.raw(), &Checkpointer::on_wal_commit, this);
@@ -45,11 +46,11 @@ void Checkpointer::loop() {
     int copied = 0;
     int rc = sqlite3_wal_checkpoint_v2(conn_->raw(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
                                        &log_frames, &copied);
-    if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
+    if (rc == SQLITE_OK) {
+      checkpoints_.fetch_add(1, std::memory_order_relaxed);
+    } else if (rc != SQLITE_BUSY) {
       // The WAL keeps every committed change; the next attempt (or the next start) copies it.
       log::error("WAL checkpoint failed", {{"error", sqlite3_errmsg(conn_->raw())}, {"rc", rc}});
-    } else {
-      ++checkpoints_;
     }
   }
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
@@ -32,7 +33,7 @@ class Checkpointer {
   // Runs a last checkpoint and joins. Idempotent.
   void stop();
 
-  uint64_t checkpoints() const { return checkpoints_; }
+  uint64_t checkpoints() const { return checkpoints_.load(std::memory_order_relaxed); }
 
  private:
   static int on_wal_commit(void* self, sqlite3* db, const char* name, int frames);
@@ -44,7 +45,7 @@ class Checkpointer {
   std::condition_variable cv_;
   bool wanted_ = false;
   bool stopping_ = false;
-  uint64_t checkpoints_ = 0;
+  std::atomic<uint64_t> checkpoints_{0};  // completed (SQLITE_OK) checkpoints
   std::thread thread_;
 };
 

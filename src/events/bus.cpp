@@ -21,7 +21,8 @@ bool DurableConsumer::wants(const std::string& type) const {
 }
 
 void DurableConsumer::skip_to(int64_t seq) {
-  if (scheduled_.load() || pending_.load()) return;  // its own run will report its offset
+  // A run queued or pending reports its own offset; a failed one must not look caught up.
+  if (scheduled_.load() || pending_.load() || needs_retry_.load()) return;
   int64_t cur = offset_.load(std::memory_order_relaxed);
   while (cur < seq && !offset_.compare_exchange_weak(cur, seq, std::memory_order_relaxed)) {
   }
@@ -37,6 +38,8 @@ void DurableConsumer::wake() {
   };
   auto done = [this, processed, new_offset](const Status& commit) {
     scheduled_.store(false);
+    // A failed run rolls back and leaves new_offset unset.
+    needs_retry_.store(!commit.ok() || *new_offset < 0);
     if (!commit.ok()) return;
     if (*new_offset >= 0) offset_.store(*new_offset, std::memory_order_relaxed);
     // A full batch means there may be more; a wake-up that arrived while this run was
@@ -44,7 +47,10 @@ void DurableConsumer::wake() {
     if (*processed == batch_ || pending_.load()) wake();
   };
   Status st = writer_.submit(db::WriteJob{run_job, done});
-  if (!st.ok()) scheduled_.store(false);
+  if (!st.ok()) {
+    scheduled_.store(false);
+    needs_retry_.store(true);
+  }
 }
 
 bool DurableConsumer::run(db::Connection& tx, size_t& processed, int64_t& new_offset) {
@@ -147,8 +153,9 @@ void Bus::after_commit(db::Connection& conn) {
     }
   }
   for (auto& c : consumers_) {
-    bool relevant = !filtered || std::any_of(committed_types.begin(), committed_types.end(),
-                                             [&](const std::string& t) { return c->wants(t); });
+    bool relevant = !filtered || c->needs_retry() ||
+                    std::any_of(committed_types.begin(), committed_types.end(),
+                                [&](const std::string& t) { return c->wants(t); });
     if (relevant) {
       c->wake();
     } else {

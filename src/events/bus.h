@@ -34,6 +34,9 @@ class DurableConsumer {
   // Nothing committed up to `seq` concerns this consumer: count it as caught up (for the lag
   // gauge) without a write. Its stored cursor moves over those events on its next run.
   void skip_to(int64_t seq);
+  // True after a run failed or could not be queued: the next commit wakes it whatever its
+  // types, so a failed event is retried and never counted as caught up.
+  bool needs_retry() const { return needs_retry_.load(); }
   const std::string& name() const { return name_; }
   int64_t offset() const { return offset_.load(std::memory_order_relaxed); }
   int64_t errors() const { return errors_.load(std::memory_order_relaxed); }
@@ -50,6 +53,7 @@ class DurableConsumer {
   // Set by wake(), cleared when a run starts: a wake-up during a run schedules another.
   std::atomic<bool> pending_{false};
   std::atomic<int64_t> offset_{-1};
+  std::atomic<bool> needs_retry_{false};
   std::atomic<int64_t> errors_{0};
 };
 

@@ -316,5 +316,31 @@ TEST_F(ConsumerTest, AFilteredConsumerRunsOnlyForItsTypes) {
   EXPECT_EQ(orders.offset(), 4);
 }
 
+TEST_F(ConsumerTest, AFailedFilteredConsumerIsRetriedAndNeverLooksCaughtUp) {
+  Bus bus(writer());
+  std::atomic<int> failures_left{1};
+  DurableConsumer& orders =
+      bus.add_consumer("orders",
+                       [&](db::Connection& tx, const Event& ev) -> Status {
+                         if (ev.type == "order.created" && failures_left.fetch_sub(1) > 0) {
+                           return Error::internal("the invoicer tripped");
+                         }
+                         return record(tx, "orders", ev);
+                       },
+                       {"order.created"});
+  auto conn = open_reader(path());
+  ASSERT_TRUE(bus.start(*conn).ok());
+  writer().start();
+  append_committed(1, "order.created");
+  ASSERT_TRUE(eventually([&] { return orders.errors() == 1; }));
+  flush();
+  EXPECT_EQ(stored_cursor("orders"), 0);
+  // A commit of an unrelated type retries the failed consumer instead of skipping it.
+  append_committed(1, "noise.happened");
+  ASSERT_TRUE(eventually([&] { return stored_cursor("orders") == 2; }));
+  EXPECT_EQ(applied_rows("orders"), 2);
+  EXPECT_EQ(orders.offset(), 2);
+}
+
 }  // namespace
 }  // namespace smartdairy::events

@@ -103,12 +103,12 @@ Result<InvoiceDraft> decode_invoice(std::string_view text, Currency cur) {
   return d;
 }
 
-// "2026-11-22" (midnight UTC) or "2026-11-22T10:15:00Z" / "...T10:15:00.123Z".
-std::optional<int64_t> parse_instant(const std::string& text) {
+// "2026-11-22" (midnight in the farm's zone) or "2026-11-22T10:15:00Z" / "...T10:15:00.123Z".
+std::optional<int64_t> parse_instant(const std::string& text, int utc_offset_minutes) {
   auto day = parse_date(std::string_view(text).substr(0, 10));
   if (!day) return std::nullopt;
+  if (text.size() == 10) return local_midnight_micros(*day, utc_offset_minutes);
   int64_t micros = *day * 86'400'000'000;
-  if (text.size() == 10) return micros;
   if (text.size() < 20 || text[10] != 'T' || text.back() != 'Z' || text[13] != ':' ||
       text[16] != ':') {
     return std::nullopt;
@@ -127,7 +127,7 @@ std::optional<int64_t> parse_instant(const std::string& text) {
   return micros + ((h * 60 + m) * 60 + s) * int64_t{1'000'000};
 }
 
-Result<PaymentDraft> decode_payment(std::string_view text, Currency cur) {
+Result<PaymentDraft> decode_payment(std::string_view text, Currency cur, int utc_offset_minutes) {
   SD_ASSIGN_OR_RETURN(auto body, parse_json(text));
   FieldReader r(body);
   PaymentDraft d;
@@ -138,7 +138,7 @@ Result<PaymentDraft> decode_payment(std::string_view text, Currency cur) {
   SD_ASSIGN_OR_RETURN(d.reference, r.optional_string("reference", 100));
   SD_ASSIGN_OR_RETURN(auto received, r.optional_string("received_at", 40));
   if (received) {
-    d.received_at = parse_instant(*received);
+    d.received_at = parse_instant(*received, utc_offset_minutes);
     if (!d.received_at) {
       Error e = Error::unprocessable(
           "invalid_received_at",
@@ -212,7 +212,7 @@ asio::awaitable<Response> list(BillingModule* m, Request& req) {
 }
 
 asio::awaitable<Response> pay(BillingModule* m, Request& req) {
-  auto draft = decode_payment(req.body, m->ctx_.currency);
+  auto draft = decode_payment(req.body, m->ctx_.currency, m->ctx_.utc_offset_minutes);
   if (!draft.ok()) co_return http::error_response(draft.error(), req);
   ModuleContext ctx = m->ctx_;
   std::string id(req.param("id"));

@@ -164,16 +164,21 @@ Status issue_for_order_event(db::Connection& tx, const ModuleContext& ctx,
 
 Result<Invoice> create_invoice(db::Connection& tx, const ModuleContext& ctx,
                                const InvoiceDraft& draft, const std::string& actor) {
-  SD_ASSIGN_OR_RETURN(auto customer, parties::get_active_customer(tx, draft.customer_id));
+  auto customer = parties::get_active_customer(tx, draft.customer_id);
+  if (!customer.ok()) {
+    Error e = customer.error();
+    if (e.kind == ErrorKind::kNotFound) e.kind = ErrorKind::kUnprocessable;
+    return e;
+  }
   if (draft.lines.empty() || draft.lines.size() > kMaxLines) {
     return Error::invalid_field("invalid_lines", "An invoice needs 1 to 200 lines.", "lines");
   }
   const Currency cur = ctx.currency;
   Invoice inv;
   inv.id = new_uuid_v7();
-  inv.customer_id = customer.id;
-  inv.customer_name = customer.name;
-  inv.customer_email = customer.email;
+  inv.customer_id = customer->id;
+  inv.customer_name = customer->name;
+  inv.customer_email = customer->email;
   inv.notes = draft.notes;
   for (size_t i = 0; i < draft.lines.size(); ++i) {
     const LineDraft& d = draft.lines[i];
@@ -181,12 +186,18 @@ Result<Invoice> create_invoice(db::Connection& tx, const ModuleContext& ctx,
     InvoiceLine line;
     line.qty = d.qty;
     if (d.sku) {
-      SD_ASSIGN_OR_RETURN(auto product, catalog::get_product(tx, *d.sku));
-      line.sku = product.sku;
-      line.description = d.description.value_or(product.name);
-      line.unit = product.unit;
-      line.unit_price = d.unit_price.value_or(product.price);
-      line.vat_rate = d.vat_rate.value_or(product.vat_rate);
+      auto product = catalog::get_product(tx, *d.sku);
+      if (!product.ok()) {
+        Error e = product.error();
+        if (e.kind == ErrorKind::kNotFound) e.kind = ErrorKind::kUnprocessable;
+        e.details = {at + ".sku"};
+        return e;
+      }
+      line.sku = product->sku;
+      line.description = d.description.value_or(product->name);
+      line.unit = product->unit;
+      line.unit_price = d.unit_price.value_or(product->price);
+      line.vat_rate = d.vat_rate.value_or(product->vat_rate);
     } else {
       if (!d.description || d.description->empty() || !d.unit_price) {
         return Error::invalid_field(
@@ -229,7 +240,7 @@ Result<Invoice> create_invoice(db::Connection& tx, const ModuleContext& ctx,
                                 "lines");
   }
   Day today = ctx.today();
-  Day due = today + customer.payment_terms_days;
+  Day due = today + customer->payment_terms_days;
   if (draft.due_date) {
     auto d = parse_date(*draft.due_date);
     if (!d || *d < today) {

@@ -1,6 +1,7 @@
 // JSON <-> product service for /api/v1/products. No rules here.
 #include <boost/json/object.hpp>
 
+#include "auth/permissions.h"
 #include "core/json.h"
 #include "http/db_await.h"
 #include "http/error_response.h"
@@ -20,17 +21,23 @@ using http::Response;
 
 namespace {
 
-json::object product_json(const Product& p, Currency cur) {
-  return {{"sku", p.sku},
-          {"name", p.name},
-          {"description", p.description},
-          {"unit", p.unit},
-          {"price", Money::from_minor(p.price, cur).to_json()},
-          {"vat_rate", Money::from_minor(p.vat_rate, kPercent).to_json()},
-          {"unit_cost", Money::from_minor(p.unit_cost, cur).to_json()},
-          {"active", p.active},
-          {"created_at", format_rfc3339(p.created_at)},
-          {"updated_at", format_rfc3339(p.updated_at)}};
+// `unit_cost` (margins) only for roles holding products.cost; the key is absent otherwise.
+json::object product_json(const Product& p, Currency cur, bool show_cost) {
+  json::object o{{"sku", p.sku},
+                 {"name", p.name},
+                 {"description", p.description},
+                 {"unit", p.unit},
+                 {"price", Money::from_minor(p.price, cur).to_json()},
+                 {"vat_rate", Money::from_minor(p.vat_rate, kPercent).to_json()},
+                 {"active", p.active},
+                 {"created_at", format_rfc3339(p.created_at)},
+                 {"updated_at", format_rfc3339(p.updated_at)}};
+  if (show_cost) o["unit_cost"] = Money::from_minor(p.unit_cost, cur).to_json();
+  return o;
+}
+
+bool shows_cost(const Request& req) {
+  return auth::role_allows(req.principal->role, "products.cost");
 }
 
 Result<std::optional<int64_t>> read_minor(FieldReader& r, std::string_view key, Currency cur) {
@@ -87,9 +94,10 @@ asio::awaitable<Response> create(CatalogModule* m, Request& req) {
   if (!draft.ok()) co_return http::error_response(draft.error(), req);
   ModuleContext ctx = m->ctx_;
   std::string actor = req.principal->username;
-  auto job = [ctx, d = std::move(*draft), actor](db::Connection& tx) -> Result<Response> {
+  bool cost = shows_cost(req);
+  auto job = [ctx, d = std::move(*draft), actor, cost](db::Connection& tx) -> Result<Response> {
     SD_ASSIGN_OR_RETURN(Product p, create_product(tx, ctx, d, actor));
-    Response resp = Response::json(201, product_json(p, ctx.currency));
+    Response resp = Response::json(201, product_json(p, ctx.currency, cost));
     resp.set_header("Location", "/api/v1/products/" + p.sku);
     return resp;
   };
@@ -101,7 +109,7 @@ asio::awaitable<Response> get(CatalogModule* m, Request& req) {
   auto job = [sku](db::Connection& c) { return get_product(c, sku); };
   auto p = co_await http::read(m->ctx_.db.readers(), job);
   if (!p.ok()) co_return http::error_response(p.error(), req);
-  co_return Response::json(200, product_json(*p, m->ctx_.currency));
+  co_return Response::json(200, product_json(*p, m->ctx_.currency, shows_cost(req)));
 }
 
 asio::awaitable<Response> patch(CatalogModule* m, Request& req) {
@@ -115,7 +123,7 @@ asio::awaitable<Response> patch(CatalogModule* m, Request& req) {
   };
   auto out = co_await http::write(m->ctx_.db.writer(), job);
   if (!out.ok()) co_return http::error_response(out.error(), req);
-  co_return Response::json(200, product_json(*out, m->ctx_.currency));
+  co_return Response::json(200, product_json(*out, m->ctx_.currency, shows_cost(req)));
 }
 
 asio::awaitable<Response> list(CatalogModule* m, Request& req) {
@@ -136,8 +144,10 @@ asio::awaitable<Response> list(CatalogModule* m, Request& req) {
   auto rows = co_await http::read(m->ctx_.db.readers(), job);
   if (!rows.ok()) co_return http::error_response(rows.error(), req);
   Currency cur = m->ctx_.currency;
-  co_return Response::json(
-      200, listing_json(*rows, [cur](const Product& p) { return product_json(p, cur); }));
+  bool cost = shows_cost(req);
+  co_return Response::json(200, listing_json(*rows, [cur, cost](const Product& p) {
+                             return product_json(p, cur, cost);
+                           }));
 }
 
 }  // namespace

@@ -175,6 +175,17 @@ Result<StockLevel> adjust(db::Connection& tx, const ModuleContext& ctx, const Ad
                                 "reason must be one of receipt, count, damage, production, return.",
                                 "reason");
   }
+  // Receipts, production and returns add stock, damage removes it; a count can go either
+  // way. A mis-keyed receipt is corrected by a count, so that its ledger posting is right.
+  const bool adds = adj.reason == "receipt" || adj.reason == "production" || adj.reason == "return";
+  if ((adds && adj.qty < 0) || (adj.reason == "damage" && adj.qty > 0)) {
+    return Error::invalid_field("invalid_quantity",
+                                adj.reason +
+                                    (adds ? " adds stock: qty must be positive."
+                                          : " removes stock: qty must be negative.") +
+                                    " Use reason \"count\" to correct a level either way.",
+                                "qty");
+  }
   int64_t now = ctx.clock.now_micros();
   SD_RETURN_IF_ERROR(store::ensure(tx, adj.sku, now));
   SD_ASSIGN_OR_RETURN(bool ok, store::add_on_hand(tx, adj.sku, adj.qty, now));

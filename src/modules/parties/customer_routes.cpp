@@ -1,6 +1,7 @@
 // JSON <-> customer service for /api/v1/customers. No rules here.
 #include <boost/json/object.hpp>
 
+#include "auth/permissions.h"
 #include "core/json.h"
 #include "http/db_await.h"
 #include "http/error_response.h"
@@ -32,6 +33,19 @@ json::object customer_json(const Customer& c, Currency cur) {
           {"archived", c.archived},
           {"created_at", format_rfc3339(c.created_at)},
           {"updated_at", format_rfc3339(c.updated_at)}};
+}
+
+// Credit terms are set only by roles that may extend credit (customers.credit).
+Status check_credit_fields(const Request& req, bool sets_limit, bool sets_terms) {
+  if ((!sets_limit && !sets_terms) || auth::role_allows(req.principal->role, "customers.credit")) {
+    return {};
+  }
+  Error e = Error::forbidden(
+      "Only a manager, accountant or admin may set a customer's credit limit or payment "
+      "terms.");
+  e.code = "credit_terms_forbidden";
+  e.details = {sets_limit ? "credit_limit" : "payment_terms_days"};
+  return e;
 }
 
 Result<std::optional<int64_t>> read_credit_limit(FieldReader& r, Currency cur) {
@@ -76,6 +90,11 @@ Result<CustomerPatch> decode_patch(std::string_view text, Currency cur) {
 asio::awaitable<Response> create(PartiesModule* m, Request& req) {
   auto draft = decode_create(req.body, m->ctx_.currency);
   if (!draft.ok()) co_return http::error_response(draft.error(), req);
+  if (Status st = check_credit_fields(req, draft->credit_limit.has_value(),
+                                      draft->payment_terms_days != Customer{}.payment_terms_days);
+      !st.ok()) {
+    co_return http::error_response(st.error(), req);
+  }
   ModuleContext ctx = m->ctx_;
   std::string actor = req.principal->username;
   auto job = [ctx, d = std::move(*draft), actor](db::Connection& tx) -> Result<Response> {
@@ -110,6 +129,11 @@ asio::awaitable<Response> write_patch(PartiesModule* m, Request& req, CustomerPa
 asio::awaitable<Response> patch(PartiesModule* m, Request& req) {
   auto p = decode_patch(req.body, m->ctx_.currency);
   if (!p.ok()) co_return http::error_response(p.error(), req);
+  if (Status st =
+          check_credit_fields(req, p->credit_limit.has_value(), p->payment_terms_days.has_value());
+      !st.ok()) {
+    co_return http::error_response(st.error(), req);
+  }
   co_return co_await write_patch(m, req, std::move(*p));
 }
 

@@ -1,6 +1,7 @@
 // JSON <-> order service for /api/v1/orders (and the seed's /orders). No rules here.
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
+#include <charconv>
 
 #include "auth/permissions.h"
 #include "core/json.h"
@@ -126,15 +127,15 @@ asio::awaitable<Response> patch(SalesModule* m, Request& req) {
     if (Status st = r.finish(); !st.ok()) co_return http::error_response(st.error(), req);
     status = *s;
   }
+  // If-Match: "*" or absent: any version; "3" or W/"3": that version, else 412.
   std::optional<int64_t> expected_version;
-  if (auto im = req.header("if-match"); !im.empty()) {
-    std::string v(im);
+  if (auto im = req.header("if-match"); !im.empty() && im != "*") {
+    std::string_view v = im;
+    if (v.starts_with("W/")) v.remove_prefix(2);
     if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
-    try {
-      expected_version = std::stoll(v);
-    } catch (const std::exception&) {
-      expected_version = -1;
-    }
+    int64_t n = -1;
+    auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+    expected_version = (ec == std::errc() && end == v.data() + v.size()) ? n : -1;
   }
   ModuleContext ctx = m->ctx_;
   std::string id(req.param("id"));
