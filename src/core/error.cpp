@@ -44,4 +44,12 @@ Error Error::internal(std::string message) {
   return make(ErrorKind::kInternal, "internal", std::move(message));
 }
 
+Error invalid_reference(Error e, std::string field) {
+  if (e.kind == ErrorKind::kNotFound) {
+    e.kind = ErrorKind::kUnprocessable;
+    e.details = {std::move(field)};
+  }
+  return e;
+}
+
 }  // namespace smartdairy

@@ -44,4 +44,8 @@ struct Error {
   static Error internal(std::string message);
 };
 
+// A not-found about something the request body names (a customer_id, a line's sku) is the
+// body's fault: 422 naming the field, not 404. Other errors pass through unchanged.
+Error invalid_reference(Error e, std::string field);
+
 }  // namespace smartdairy

@@ -9,10 +9,12 @@
 namespace smartdairy::events {
 
 DurableConsumer::DurableConsumer(std::string name, ConsumerFn fn, db::Writer& writer, size_t batch,
-                                 std::vector<std::string> types)
+                                 std::vector<std::string> types,
+                                 const std::atomic<int64_t>* published)
     : name_(std::move(name)),
       fn_(std::move(fn)),
       types_(std::move(types)),
+      published_(published),
       writer_(writer),
       batch_(batch) {}
 
@@ -41,7 +43,15 @@ void DurableConsumer::wake() {
     // A failed run rolls back and leaves new_offset unset.
     needs_retry_.store(!commit.ok() || *new_offset < 0);
     if (!commit.ok()) return;
-    if (*new_offset >= 0) offset_.store(*new_offset, std::memory_order_relaxed);
+    if (*new_offset >= 0) {
+      int64_t caught_up = *new_offset;
+      // A filtered consumer not woken again during its run: nothing committed since (its own
+      // batch included — the bus checked it before this callback) concerns it.
+      if (!types_.empty() && published_ != nullptr && !pending_.load()) {
+        caught_up = std::max(caught_up, published_->load());
+      }
+      offset_.store(caught_up, std::memory_order_relaxed);
+    }
     // A full batch means there may be more; a wake-up that arrived while this run was
     // queued or running (events committed in the same batch) needs another run.
     if (*processed == batch_ || pending_.load()) wake();
@@ -104,7 +114,7 @@ Result<std::vector<std::string>> distinct_types(db::Connection& conn, int64_t af
 DurableConsumer& Bus::add_consumer(std::string name, ConsumerFn fn,
                                    std::vector<std::string> types) {
   consumers_.push_back(std::make_unique<DurableConsumer>(std::move(name), std::move(fn), writer_,
-                                                         512, std::move(types)));
+                                                         512, std::move(types), &published_));
   return *consumers_.back();
 }
 

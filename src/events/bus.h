@@ -22,8 +22,10 @@ using ConsumerFn = std::function<Status(db::Connection& tx, const Event& event)>
 // across crashes.
 class DurableConsumer {
  public:
+  // `published`: the bus's published sequence (read when the consumer filters by type).
   DurableConsumer(std::string name, ConsumerFn fn, db::Writer& writer, size_t batch = 512,
-                  std::vector<std::string> types = {});
+                  std::vector<std::string> types = {},
+                  const std::atomic<int64_t>* published = nullptr);
 
   // Schedules a catch-up run on the writer unless one is already queued.
   void wake();
@@ -47,6 +49,7 @@ class DurableConsumer {
   std::string name_;
   ConsumerFn fn_;
   std::vector<std::string> types_;
+  const std::atomic<int64_t>* published_;
   db::Writer& writer_;
   size_t batch_;
   std::atomic<bool> scheduled_{false};

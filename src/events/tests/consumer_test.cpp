@@ -342,5 +342,28 @@ TEST_F(ConsumerTest, AFailedFilteredConsumerIsRetriedAndNeverLooksCaughtUp) {
   EXPECT_EQ(orders.offset(), 2);
 }
 
+TEST_F(ConsumerTest, AFilteredConsumerThatWritesEventsEndsCaughtUp) {
+  Bus bus(writer());
+  // Like the invoicer: handles order.created by appending an invoice.issued of its own.
+  DurableConsumer& invoicer =
+      bus.add_consumer("invoicer",
+                       [this](db::Connection& tx, const Event& ev) -> Status {
+                         if (ev.type != "order.created") return Status();
+                         auto out = append(tx, draft("invoice.issued"), clock_);
+                         return out.ok() ? Status() : Status(out.error());
+                       },
+                       {"order.created"});
+  auto conn = open_reader(path());
+  ASSERT_TRUE(bus.start(*conn).ok());
+  writer().start();
+  append_committed(1, "order.created");
+  // Its own invoice.issued (seq 2) does not wake it again, yet it counts as caught up.
+  ASSERT_TRUE(eventually([&] { return invoicer.offset() == 2; }))
+      << "offset " << invoicer.offset() << ", published " << bus.published_seq();
+  flush();
+  EXPECT_EQ(bus.published_seq(), 2);
+  EXPECT_EQ(stored_cursor("invoicer"), 1);
+}
+
 }  // namespace
 }  // namespace smartdairy::events

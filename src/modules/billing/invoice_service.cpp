@@ -165,11 +165,7 @@ Status issue_for_order_event(db::Connection& tx, const ModuleContext& ctx,
 Result<Invoice> create_invoice(db::Connection& tx, const ModuleContext& ctx,
                                const InvoiceDraft& draft, const std::string& actor) {
   auto customer = parties::get_active_customer(tx, draft.customer_id);
-  if (!customer.ok()) {
-    Error e = customer.error();
-    if (e.kind == ErrorKind::kNotFound) e.kind = ErrorKind::kUnprocessable;
-    return e;
-  }
+  if (!customer.ok()) return invalid_reference(customer.error(), "customer_id");
   if (draft.lines.empty() || draft.lines.size() > kMaxLines) {
     return Error::invalid_field("invalid_lines", "An invoice needs 1 to 200 lines.", "lines");
   }
@@ -187,12 +183,7 @@ Result<Invoice> create_invoice(db::Connection& tx, const ModuleContext& ctx,
     line.qty = d.qty;
     if (d.sku) {
       auto product = catalog::get_product(tx, *d.sku);
-      if (!product.ok()) {
-        Error e = product.error();
-        if (e.kind == ErrorKind::kNotFound) e.kind = ErrorKind::kUnprocessable;
-        e.details = {at + ".sku"};
-        return e;
-      }
+      if (!product.ok()) return invalid_reference(product.error(), at + ".sku");
       line.sku = product->sku;
       line.description = d.description.value_or(product->name);
       line.unit = product->unit;

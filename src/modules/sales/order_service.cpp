@@ -81,11 +81,7 @@ std::optional<OrderStatus> parse_status(std::string_view name) {
 Result<Order> place_order(db::Connection& tx, const ModuleContext& ctx, const PlaceOrder& cmd,
                           bool may_override_price, const std::string& actor) {
   auto customer = parties::get_active_customer(tx, cmd.customer_id);
-  if (!customer.ok()) {
-    Error e = customer.error();
-    if (e.kind == ErrorKind::kNotFound) e.kind = ErrorKind::kUnprocessable;
-    return e;
-  }
+  if (!customer.ok()) return invalid_reference(customer.error(), "customer_id");
   if (cmd.items.empty() || cmd.items.size() > kMaxOrderLines) {
     return Error::invalid_field("invalid_items", "An order needs 1 to 100 items.", "items");
   }
@@ -115,12 +111,7 @@ Result<Order> place_order(db::Connection& tx, const ModuleContext& ctx, const Pl
                                   at + ".sku");
     }
     auto product = catalog::get_product(tx, item.sku);
-    if (!product.ok()) {
-      Error e = product.error();
-      if (e.kind == ErrorKind::kNotFound) e.kind = ErrorKind::kUnprocessable;
-      e.details = {at + ".sku"};
-      return e;
-    }
+    if (!product.ok()) return invalid_reference(product.error(), at + ".sku");
     if (!product->active) {
       return Error::invalid_field("product_inactive",
                                   product->sku + " (" + product->name + ") is no longer sold.",
