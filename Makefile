@@ -22,7 +22,7 @@ build-asan: deps
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 
 run: build
-	@echo "Serving on http://127.0.0.1:8080 with data in $(DATA_DIR)/ (first start prints the admin password)"
+	@echo "Serving on http://$${SMARTDAIRY_LISTEN:-127.0.0.1:8080} with data in $(DATA_DIR)/ (first start prints the admin password)"
 	@$(BUILD)/smartdairy seed --demo --data-dir $(DATA_DIR)
 	@$(BUILD)/smartdairy serve --listen $${SMARTDAIRY_LISTEN:-127.0.0.1:8080} --data-dir $(DATA_DIR)
 
