@@ -8,19 +8,20 @@ namespace smartdairy {
 
 // The class of an expected failure; http/error_response maps each to one HTTP status.
 enum class ErrorKind {
-  kBadRequest,        // 400: malformed request
-  kUnauthorized,      // 401
-  kForbidden,         // 403
-  kNotFound,          // 404
-  kMethodNotAllowed,  // 405
-  kConflict,          // 409: conflicts with current state
-  kPayloadTooLarge,   // 413
-  kUnsupportedMedia,  // 415
-  kUnprocessable,     // 422: well-formed but invalid
-  kHeadersTooLarge,   // 431
-  kTooManyRequests,   // 429
-  kUnavailable,       // 503
-  kInternal,          // 500
+  kBadRequest,          // 400: malformed request
+  kUnauthorized,        // 401
+  kForbidden,           // 403
+  kNotFound,            // 404
+  kMethodNotAllowed,    // 405
+  kConflict,            // 409: conflicts with current state
+  kPreconditionFailed,  // 412: If-Match names a version that is no longer current
+  kPayloadTooLarge,     // 413
+  kUnsupportedMedia,    // 415
+  kUnprocessable,       // 422: well-formed but invalid
+  kHeadersTooLarge,     // 431
+  kTooManyRequests,     // 429
+  kUnavailable,         // 503
+  kInternal,            // 500
 };
 
 // An expected failure: a stable machine code ("insufficient_stock"), a message that tells

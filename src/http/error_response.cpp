@@ -22,6 +22,8 @@ int status_for(ErrorKind kind) {
       return 405;
     case ErrorKind::kConflict:
       return 409;
+    case ErrorKind::kPreconditionFailed:
+      return 412;
     case ErrorKind::kPayloadTooLarge:
       return 413;
     case ErrorKind::kUnsupportedMedia:

@@ -14,7 +14,7 @@
 
 namespace smartdairy::http {
 
-// `Idempotency-Key` on creating POSTs (DESIGN.md §7, SR-11). Optional unless a route says
+// `Idempotency-Key` on state-changing requests (DESIGN.md §7, SR-11). Optional unless a route says
 // otherwise, so the seed's plain curl calls keep working. With a key:
 // - the first successful response is stored in the same transaction as the effect;
 // - a retry with the same key and body gets that response again (`Idempotent-Replayed`);

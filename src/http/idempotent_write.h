@@ -6,8 +6,9 @@
 
 namespace smartdairy::http {
 
-// The shape of every creating POST: honour Idempotency-Key, run `job` (Result<Response>
-// from a write transaction) on the writer, store its response with its effect, answer it.
+// The shape of every state-changing request (POST, PATCH): honour Idempotency-Key, run `job`
+// (Result<Response> from a write transaction) on the writer, store its response with its
+// effect, answer it.
 template <class Job>
 boost::asio::awaitable<Response> idempotent_write(Idempotency& idempotency, db::Writer& writer,
                                                   const Request& req, Job job) {

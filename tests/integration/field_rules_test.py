@@ -5,7 +5,7 @@ import unittest
 
 import harness
 from harness import ServerTestCase, add_user, login
-from o2c_support import create_customer, expect, product_with_stock, unique
+from o2c_support import create_customer, expect, place_order, product_with_stock, unique
 
 
 class FieldRulesTest(ServerTestCase):
@@ -84,6 +84,33 @@ class FieldRulesTest(ServerTestCase):
         self.assertJsonError(r, 422, "product_not_found")
         self.assertEqual(r.body["error"]["details"], ["lines[0].sku"])
 
+
+    def test_a_status_change_retried_with_its_key_is_replayed_not_refused(self):
+        c = self.c
+        customer = create_customer(c, self.admin)
+        sku = product_with_stock(c, self.admin, 5)["sku"]
+        order = place_order(c, self.admin, customer["id"], (sku, 1))
+        path = f"/api/v1/orders/{order['id']}"
+        key = {"Idempotency-Key": unique("ship")}
+        first = c.request("PATCH", path, body={"status": "shipped"}, auth=self.admin, headers=key)
+        self.assertEqual(expect(first, 200, "ship")["status"], "shipped")
+        # The client lost the answer and retries: same answer, shipped once.
+        again = c.request("PATCH", path, body={"status": "shipped"}, auth=self.admin, headers=key)
+        self.assertEqual(again.status, 200, str(again))
+        self.assertEqual(again.header("Idempotent-Replayed"), "true")
+        self.assertEqual(again.body["version"], first.body["version"])
+        self.assertEqual(expect(c.get(f"/api/v1/inventory/{sku}", auth=self.admin), 200,
+                                "stock")["on_hand"], 4)
+        # Without the key, a second "shipped" is the transition it is.
+        self.assertJsonError(c.request("PATCH", path, body={"status": "shipped"},
+                                       auth=self.admin), 409, "invalid_transition")
+        # A stale If-Match is 412 (the version is now 2).
+        stale = c.request("PATCH", path, body={"status": "completed"}, auth=self.admin,
+                          headers={"If-Match": '"1"'})
+        self.assertJsonError(stale, 412, "version_mismatch")
+        done = c.request("PATCH", path, body={"status": "completed"}, auth=self.admin,
+                         headers={"If-Match": 'W/"2"'})
+        self.assertEqual(expect(done, 200, "complete")["status"], "completed")
 
 if __name__ == "__main__":
     unittest.main()

@@ -238,18 +238,17 @@ asio::awaitable<Response> void_standalone(BillingModule* m, Request& req) {
   std::string id(req.param("id"));
   std::string actor = req.principal->username;
   std::string why = reason->value_or("voided");
-  auto job = [ctx, id, why, actor](db::Connection& tx) -> Result<Invoice> {
+  auto job = [ctx, id, why, actor](db::Connection& tx) -> Result<Response> {
     SD_ASSIGN_OR_RETURN(Invoice inv, get_invoice(tx, id));
     if (inv.order_id) {
       return Error::conflict("invoice_has_order", "Invoice " + inv.number + " belongs to order " +
                                                       inv.order_number.value_or("") +
                                                       "; cancel the order to void it.");
     }
-    return void_invoice(tx, ctx, id, why, actor);
+    SD_ASSIGN_OR_RETURN(Invoice voided, void_invoice(tx, ctx, id, why, actor));
+    return Response::json(200, invoice_json(voided, ctx.currency));
   };
-  auto out = co_await http::write(m->ctx_.db.writer(), job);
-  if (!out.ok()) co_return http::error_response(out.error(), req);
-  co_return Response::json(200, invoice_json(*out, m->ctx_.currency));
+  co_return co_await http::idempotent_write(m->idempotency_, m->ctx_.db.writer(), req, job);
 }
 
 }  // namespace

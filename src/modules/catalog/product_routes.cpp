@@ -118,12 +118,12 @@ asio::awaitable<Response> patch(CatalogModule* m, Request& req) {
   ModuleContext ctx = m->ctx_;
   std::string sku(req.param("sku"));
   std::string actor = req.principal->username;
-  auto job = [ctx, sku, pp = std::move(*p), actor](db::Connection& tx) {
-    return update_product(tx, ctx, sku, pp, actor);
+  bool cost = shows_cost(req);
+  auto job = [ctx, sku, pp = std::move(*p), actor, cost](db::Connection& tx) -> Result<Response> {
+    SD_ASSIGN_OR_RETURN(Product out, update_product(tx, ctx, sku, pp, actor));
+    return Response::json(200, product_json(out, ctx.currency, cost));
   };
-  auto out = co_await http::write(m->ctx_.db.writer(), job);
-  if (!out.ok()) co_return http::error_response(out.error(), req);
-  co_return Response::json(200, product_json(*out, m->ctx_.currency, shows_cost(req)));
+  co_return co_await http::idempotent_write(m->idempotency_, m->ctx_.db.writer(), req, job);
 }
 
 asio::awaitable<Response> list(CatalogModule* m, Request& req) {

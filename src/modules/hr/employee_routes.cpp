@@ -153,12 +153,11 @@ asio::awaitable<Response> update_employee(Deps d, Request& req) {
   if (!changes.ok()) co_return http::error_response(changes.error(), req);
   std::string id(req.param("id"));
   Actor actor = actor_of(req);
-  auto job = [d, id, ch = std::move(*changes), actor](db::Connection& tx) {
-    return d.employees.update(tx, id, ch, actor);
+  auto job = [d, id, ch = std::move(*changes), actor](db::Connection& tx) -> Result<Response> {
+    SD_ASSIGN_OR_RETURN(Employee e, d.employees.update(tx, id, ch, actor));
+    return Response::json(200, employee_json(e, actor.salary_access));
   };
-  auto e = co_await http::write(d.db.writer(), job);
-  if (!e.ok()) co_return http::error_response(e.error(), req);
-  co_return Response::json(200, employee_json(*e, actor.salary_access));
+  co_return co_await http::idempotent_write(d.idempotency, d.db.writer(), req, job);
 }
 
 Result<EmployeeQuery> decode_list(const Request& req) {

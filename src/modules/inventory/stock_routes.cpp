@@ -126,9 +126,7 @@ asio::awaitable<Response> patch(InventoryModule* m, Request& req) {
   auto job = [ctx, sku, p, actor](db::Connection& tx) {
     return set_reorder_point(tx, ctx, sku, p, actor);
   };
-  auto level = co_await http::write(m->ctx_.db.writer(), job);
-  if (!level.ok()) co_return http::error_response(level.error(), req);
-  co_return Response::json(200, level_json(*level));
+  co_return co_await write_and_reply<StockLevel>(m, req, 200, job, level_json);
 }
 
 Result<Adjustment> decode_adjustment(std::string_view text, std::string sku) {
@@ -202,9 +200,7 @@ asio::awaitable<Response> post_release(InventoryModule* m, Request& req) {
   std::string id(req.param("id"));
   std::string actor = req.principal->username;
   auto job = [ctx, id, actor](db::Connection& tx) { return release(tx, ctx, id, actor); };
-  auto out = co_await http::write(m->ctx_.db.writer(), job);
-  if (!out.ok()) co_return http::error_response(out.error(), req);
-  co_return Response::json(200, reservation_json(*out));
+  co_return co_await write_and_reply<Reservation>(m, req, 200, job, reservation_json);
 }
 
 }  // namespace

@@ -118,12 +118,11 @@ asio::awaitable<Response> write_patch(PartiesModule* m, Request& req, CustomerPa
   ModuleContext ctx = m->ctx_;
   std::string id(req.param("id"));
   std::string actor = req.principal->username;
-  auto job = [ctx, id, p = std::move(patch), actor](db::Connection& tx) {
-    return update_customer(tx, ctx, id, p, actor);
+  auto job = [ctx, id, p = std::move(patch), actor](db::Connection& tx) -> Result<Response> {
+    SD_ASSIGN_OR_RETURN(Customer c, update_customer(tx, ctx, id, p, actor));
+    return Response::json(200, customer_json(c, ctx.currency));
   };
-  auto c = co_await http::write(m->ctx_.db.writer(), job);
-  if (!c.ok()) co_return http::error_response(c.error(), req);
-  co_return Response::json(200, customer_json(*c, m->ctx_.currency));
+  co_return co_await http::idempotent_write(m->idempotency_, m->ctx_.db.writer(), req, job);
 }
 
 asio::awaitable<Response> patch(PartiesModule* m, Request& req) {

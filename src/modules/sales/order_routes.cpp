@@ -140,30 +140,23 @@ asio::awaitable<Response> patch(SalesModule* m, Request& req) {
   ModuleContext ctx = m->ctx_;
   std::string id(req.param("id"));
   std::string actor = req.principal->username;
-  auto job = [ctx, id, status, expected_version, actor](db::Connection& tx) -> Result<Order> {
+  auto job = [ctx, id, status, expected_version, actor](db::Connection& tx) -> Result<Response> {
     if (expected_version) {
       SD_ASSIGN_OR_RETURN(Order current, get_order(tx, id));
       if (current.version != *expected_version) {
-        Error e = Error::conflict(
+        return Error{
+            ErrorKind::kPreconditionFailed,
             "version_mismatch",
-            "Order " + current.number + " changed since you read it. Reload it and try again.");
-        return e;
+            "Order " + current.number + " changed since you read it. Reload it and try again.",
+            {"If-Match"}};
       }
     }
-    return change_status(tx, ctx, id, status, actor);
+    SD_ASSIGN_OR_RETURN(Order o, change_status(tx, ctx, id, status, actor));
+    Response resp = Response::json(200, order_json(o, ctx.currency));
+    resp.set_header("ETag", "\"" + std::to_string(o.version) + "\"");
+    return resp;
   };
-  auto o = co_await http::write(m->ctx_.db.writer(), job);
-  if (!o.ok()) {
-    if (o.error().code == "version_mismatch") {
-      Response r = http::error_response(o.error(), req);
-      r.status = 412;
-      co_return r;
-    }
-    co_return http::error_response(o.error(), req);
-  }
-  Response resp = Response::json(200, order_json(*o, m->ctx_.currency));
-  resp.set_header("ETag", "\"" + std::to_string(o->version) + "\"");
-  co_return resp;
+  co_return co_await http::idempotent_write(m->idempotency_, m->ctx_.db.writer(), req, job);
 }
 
 asio::awaitable<Response> list(SalesModule* m, Request& req) {
