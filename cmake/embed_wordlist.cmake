@@ -1,7 +1,7 @@
 # Generates a C++ file with the common-password list (one per line, '#!comment' lines
 # skipped), lower-cased, sorted and de-duplicated, for check_password_policy (SR-14).
 cmake_policy(SET CMP0007 NEW)
-# A ';' inside a password would split it into two list elements: carry it as a placeholder.
+# A ';' inside a password would split it into two list elements: carry it as a marker.
 file(STRINGS ${LIST} lines ENCODING UTF-8)
 set(words "")
 foreach(l IN LISTS lines)
