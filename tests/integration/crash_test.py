@@ -1,7 +1,5 @@
 """kill -9 during writes: acknowledged writes survive, the database stays consistent."""
 
-import http.client
-import json
 import signal
 import sqlite3
 import threading
@@ -17,37 +15,12 @@ WRITE_PHASE_SECONDS = 1.5
 
 class CrashTest(ServerTestCase):
 
-    def _writer(self, port, token, acked, errors, stop, idx):
-        conn = None
-        n = 0
-        while not stop.is_set():
-            try:
-                if conn is None:
-                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=harness.HTTP_TIMEOUT)
-                body = json.dumps({"name": f"crash-{idx}-{n}"})
-                n += 1
-                conn.request("POST", "/api/v1/auth/tokens", body=body,
-                             headers={"Content-Type": "application/json",
-                                      "Authorization": "Bearer " + token})
-                resp = conn.getresponse()
-                raw = resp.read()  # complete body, or an exception
-                if resp.status == 201:
-                    acked.append(json.loads(raw)["id"])
-                elif resp.status not in (503,):
-                    errors.append(f"HTTP {resp.status}: {raw[:200]!r}")
-                if resp.will_close:
-                    conn.close()
-                    conn = None
-            except (OSError, http.client.HTTPException, ValueError):
-                # The server was killed mid-request: this write was not acknowledged.
-                if conn is not None:
-                    conn.close()
-                    conn = None
-                if stop.is_set():
-                    break
-                time.sleep(0.01)
-        if conn is not None:
-            conn.close()
+    @staticmethod
+    def _writer(port, token, acked, errors, stop, idx):
+        """Creates API tokens until stopped; records the id of each acknowledged one."""
+        harness.post_until_stopped(port, token, "/api/v1/auth/tokens",
+                                   lambda n: {"name": f"crash-{idx}-{n}"},
+                                   lambda body: acked.append(body["id"]), errors, stop)
 
     def test_kill9_during_writes(self):
         srv = self.new_server()

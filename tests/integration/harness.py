@@ -531,6 +531,43 @@ def read_response(sock: socket.socket, timeout: float = HTTP_TIMEOUT,
     return RawResponse(int(status_s), reason, headers, body[:n], closed)
 
 
+def post_until_stopped(port: int, token: str, path: str, make_body: Callable[[int], Any],
+                       on_created: Callable[[Any], None], errors: list,
+                       stop: threading.Event) -> None:
+    """POSTs make_body(n) (n = 0, 1, ...) on one keep-alive connection until `stop` is set,
+    calling on_created(body) for every 201 and recording any status other than 201 or 503 in
+    `errors`. A server killed mid-request (the point of the crash tests) only makes it
+    reconnect: that request was not acknowledged."""
+    conn = None
+    n = 0
+    headers = {"Content-Type": "application/json", "Authorization": "Bearer " + token}
+    while not stop.is_set():
+        try:
+            if conn is None:
+                conn = http.client.HTTPConnection(HOST, port, timeout=HTTP_TIMEOUT)
+            data = json.dumps(make_body(n))
+            n += 1
+            conn.request("POST", path, body=data, headers=headers)
+            resp = conn.getresponse()
+            raw = resp.read()  # the complete body, or an exception
+            if resp.status == 201:
+                on_created(json.loads(raw))
+            elif resp.status != 503:
+                errors.append(f"HTTP {resp.status}: {raw[:300]!r}")
+            if resp.will_close:
+                conn.close()
+                conn = None
+        except (OSError, http.client.HTTPException, ValueError):
+            if conn is not None:
+                conn.close()
+                conn = None
+            if stop.is_set():
+                break
+            time.sleep(0.01)
+    if conn is not None:
+        conn.close()
+
+
 def raw_request(server: Server, data: bytes, timeout: float = HTTP_TIMEOUT,
                 head_only: bool = False) -> Optional[RawResponse]:
     """Sends `data` on a fresh connection and reads one response (None: closed without one)."""

@@ -2,8 +2,6 @@
 order gets exactly one invoice after the restart, document numbers have no gaps, and the books
 balance."""
 
-import http.client
-import json
 import threading
 import time
 import unittest
@@ -18,35 +16,10 @@ LOAD_SECONDS = 2.0
 
 
 def place_orders_until(port, token, body, acked, errors, stop):
-    """Places the same order over and over on one keep-alive connection; records each 201."""
-    conn = None
-    data = json.dumps(body)
-    headers = {"Content-Type": "application/json", "Authorization": "Bearer " + token}
-    while not stop.is_set():
-        try:
-            if conn is None:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=harness.HTTP_TIMEOUT)
-            conn.request("POST", "/api/v1/orders", body=data, headers=headers)
-            resp = conn.getresponse()
-            raw = resp.read()  # the complete body, or an exception
-            if resp.status == 201:
-                order = json.loads(raw)
-                acked.append((order["id"], order["number"]))
-            elif resp.status != 503:
-                errors.append(f"HTTP {resp.status}: {raw[:300]!r}")
-            if resp.will_close:
-                conn.close()
-                conn = None
-        except (OSError, http.client.HTTPException, ValueError):
-            # Killed mid-request: this order was not acknowledged (it may still exist).
-            if conn is not None:
-                conn.close()
-                conn = None
-            if stop.is_set():
-                break
-            time.sleep(0.01)
-    if conn is not None:
-        conn.close()
+    """Places the same order over and over; records (id, number) of each acknowledged one."""
+    harness.post_until_stopped(port, token, "/api/v1/orders", lambda n: body,
+                               lambda order: acked.append((order["id"], order["number"])),
+                               errors, stop)
 
 
 class OrderCrashTest(ServerTestCase):
