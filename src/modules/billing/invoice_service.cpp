@@ -9,6 +9,7 @@
 #include "events/outbox.h"
 #include "modules/billing/invoice_store.h"
 #include "modules/catalog/product_service.h"
+#include "modules/common/amounts.h"
 #include "modules/common/limits.h"
 #include "modules/common/numbering.h"
 #include "modules/ledger/ledger_service.h"
@@ -68,14 +69,6 @@ Status issue(db::Connection& tx, const ModuleContext& ctx, Invoice& inv, const s
                     issue_postings(inv)});
   if (!posted.ok()) return posted.error();
   return emit(tx, ctx, "invoice.issued", inv.id, actor, invoice_event(inv, ctx));
-}
-
-Result<int64_t> sum(int64_t a, int64_t b) {
-  int64_t out = 0;
-  if (__builtin_add_overflow(a, b, &out)) {
-    return Error::unprocessable("amount_out_of_range", "The invoice total is too large.");
-  }
-  return out;
 }
 
 Result<int64_t> money_field(const json::object& o, std::string_view key, Currency cur) {
@@ -176,6 +169,7 @@ Result<Invoice> create_invoice(db::Connection& tx, const ModuleContext& ctx,
   inv.customer_name = customer->name;
   inv.customer_email = customer->email;
   inv.notes = draft.notes;
+  DocumentTotals totals;
   for (size_t i = 0; i < draft.lines.size(); ++i) {
     const LineDraft& d = draft.lines[i];
     const std::string at = "lines[" + std::to_string(i) + "]";
@@ -212,17 +206,17 @@ Result<Invoice> create_invoice(db::Connection& tx, const ModuleContext& ctx,
       return Error::invalid_field("invalid_vat_rate", "vat_rate is a percentage from 0 to 100.",
                                   at + ".vat_rate");
     }
-    SD_ASSIGN_OR_RETURN(Money net, Money::from_minor(line.unit_price, cur).multiply(line.qty));
-    SD_ASSIGN_OR_RETURN(Money vat, net.apply_rate(line.vat_rate));
-    SD_ASSIGN_OR_RETURN(Money total, net.add(vat));
-    line.net = net.minor_units();
-    line.vat = vat.minor_units();
-    line.total = total.minor_units();
-    SD_ASSIGN_OR_RETURN(inv.subtotal, sum(inv.subtotal, line.net));
-    SD_ASSIGN_OR_RETURN(inv.vat_total, sum(inv.vat_total, line.vat));
-    SD_ASSIGN_OR_RETURN(inv.total, sum(inv.total, line.total));
+    SD_ASSIGN_OR_RETURN(LineAmounts amounts,
+                        price_line(line.unit_price, line.qty, line.vat_rate, cur));
+    line.net = amounts.net;
+    line.vat = amounts.vat;
+    line.total = amounts.total;
+    SD_RETURN_IF_ERROR(totals.add(amounts));
     inv.lines.push_back(std::move(line));
   }
+  inv.subtotal = totals.subtotal;
+  inv.vat_total = totals.vat_total;
+  inv.total = totals.total;
   if (inv.total > kMaxDocumentTotal) {
     return Error::invalid_field("amount_out_of_range",
                                 "An invoice can total at most " +
@@ -257,9 +251,6 @@ Result<std::pair<Invoice, Payment>> record_payment(db::Connection& tx, const Mod
                                                    const std::string& actor) {
   SD_ASSIGN_OR_RETURN(Invoice inv, get_invoice(tx, invoice_id));
   const Currency cur = ctx.currency;
-  auto amount_text = [&](int64_t minor) {
-    return std::string(cur.code) + " " + Money::from_minor(minor, cur).to_string();
-  };
   bool known_method = false;
   for (auto m : kPaymentMethods) known_method = known_method || m == draft.method;
   if (!known_method) {
@@ -279,7 +270,7 @@ Result<std::pair<Invoice, Payment>> record_payment(db::Connection& tx, const Mod
   }
   if (draft.amount > inv.amount_due()) {
     Error e = Error::conflict("overpayment", "Invoice " + inv.number + " has " +
-                                                 amount_text(inv.amount_due()) +
+                                                 amount_text(inv.amount_due(), cur) +
                                                  " due; record at most that amount.");
     e.details = {"amount"};
     return e;

@@ -1,32 +1,23 @@
 #include "modules/ledger/ledger_service.h"
 
-#include <limits>
-
 #include "core/uuid.h"
+#include "modules/common/amounts.h"
 #include "modules/ledger/ledger_store.h"
 
 namespace smartdairy::modules::ledger {
 
-namespace {
-Result<int64_t> checked_add(int64_t a, int64_t b) {
-  if (b > 0 && a > std::numeric_limits<int64_t>::max() - b) {
-    return Error::unprocessable("amount_out_of_range", "The journal entry's total is too large.");
-  }
-  return a + b;
-}
-}  // namespace
-
 Result<std::string> post(db::Connection& tx, const ModuleContext& ctx, JournalDraft draft) {
   std::erase_if(draft.postings, [](const Posting& p) { return p.debit == 0 && p.credit == 0; });
   if (draft.postings.empty()) return std::string();
+  constexpr std::string_view kTooLarge = "The journal entry's total is too large.";
   int64_t debits = 0;
   int64_t credits = 0;
   for (const auto& p : draft.postings) {
     if (p.debit < 0 || p.credit < 0 || (p.debit != 0 && p.credit != 0)) {
       return Error::internal("journal posting must be one-sided and non-negative: " + p.account);
     }
-    SD_ASSIGN_OR_RETURN(debits, checked_add(debits, p.debit));
-    SD_ASSIGN_OR_RETURN(credits, checked_add(credits, p.credit));
+    SD_ASSIGN_OR_RETURN(debits, checked_add(debits, p.debit, kTooLarge));
+    SD_ASSIGN_OR_RETURN(credits, checked_add(credits, p.credit, kTooLarge));
   }
   if (debits != credits) {
     return Error::internal("unbalanced journal entry for " + draft.source_type + " " +
