@@ -7,6 +7,7 @@
 
 #include "app/commands.h"
 #include "app/platform_routes.h"
+#include "app/web_assets.h"
 #include "auth/auth_module.h"
 #include "auth/permissions.h"
 #include "core/clock.h"
@@ -150,6 +151,9 @@ int serve(const ServeConfig& config) {
   billing.register_routes(router);
   sales.register_routes(router);
   hr.register_routes(router);
+  // The web UI: every GET no route above matches (registered last by convention; the
+  // router tries it only when nothing else fits).
+  http::register_static_site(router, web_assets());
 
   http::Server server(opts, router, auth_module.authenticator(), registry);
   auto port = server.listen();

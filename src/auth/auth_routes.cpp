@@ -168,6 +168,9 @@ asio::awaitable<Response> me(AuthModule*, Request& req) {
   const auto& p = *req.principal;
   json::object out = user_json(p.user_id, p.username, p.role);
   out["authenticated_by"] = p.via_session ? "session" : "token";
+  // The web UI keeps the CSRF token per tab; a new tab of the same session reads it here.
+  // Only a same-origin script can read this response (no CORS), as with the login answer.
+  if (p.via_session) out["csrf_token"] = p.csrf_token;
   co_return Response::json(200, out);
 }
 

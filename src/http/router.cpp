@@ -37,7 +37,7 @@ bool same_shape(const std::vector<std::string>& a, const std::vector<std::string
 Router::Router(std::function<bool(std::string_view)> is_known_permission)
     : is_known_permission_(std::move(is_known_permission)) {}
 
-void Router::add(Method method, std::string pattern, Permission permission, Handler handler) {
+void Router::check_permission(const std::string& pattern, Permission permission) const {
   if (permission.name.empty()) {
     throw std::logic_error("route " + pattern + " declares no permission");
   }
@@ -46,6 +46,10 @@ void Router::add(Method method, std::string pattern, Permission permission, Hand
     throw std::logic_error("route " + pattern + " declares unknown permission '" +
                            std::string(permission.name) + "'");
   }
+}
+
+void Router::add(Method method, std::string pattern, Permission permission, Handler handler) {
+  check_permission(pattern, permission);
   if (pattern.empty() || pattern[0] != '/') {
     throw std::logic_error("route pattern must start with '/': " + pattern);
   }
@@ -76,8 +80,27 @@ void Router::alias(Method method, std::string alias_pattern, std::string_view ex
   throw std::logic_error("alias target not registered: " + std::string(existing_pattern));
 }
 
-RouteMatch Router::match(Method method, std::string_view path) {
+void Router::fallback(std::string name, Permission permission, Handler handler,
+                      std::function<bool(std::string_view)> owns_pages) {
+  check_permission(name, permission);
+  if (!handler) throw std::logic_error("fallback " + name + " has no handler");
+  if (fallback_) throw std::logic_error("a fallback is already registered: " + fallback_->pattern);
+  fallback_ = std::make_unique<Route>();
+  fallback_->method = Method::kGet;
+  fallback_->pattern = std::move(name);
+  fallback_->permission = permission;
+  fallback_->handler = std::move(handler);
+  fallback_owns_pages_ = std::move(owns_pages);
+}
+
+RouteMatch Router::match(Method method, std::string_view path, bool page_load) {
   RouteMatch result;
+  bool get = method == Method::kGet || method == Method::kHead;
+  if (page_load && get && fallback_ && fallback_owns_pages_ && fallback_owns_pages_(path)) {
+    result.kind = RouteMatch::kFound;
+    result.route = fallback_.get();
+    return result;
+  }
   auto segments = split_path(path);
   std::string allow;
   Route* best = nullptr;
@@ -123,6 +146,9 @@ RouteMatch Router::match(Method method, std::string_view path) {
   if (!allow.empty()) {
     result.kind = RouteMatch::kMethodNotAllowed;
     result.allow = std::move(allow);
+  } else if (fallback_ && get) {
+    result.kind = RouteMatch::kFound;
+    result.route = fallback_.get();
   }
   return result;
 }

@@ -51,12 +51,26 @@ class Router {
   // Registers `alias` as another path for an existing route.
   void alias(Method method, std::string alias_pattern, std::string_view existing_pattern);
 
-  RouteMatch match(Method method, std::string_view path);
+  // The handler for a GET or HEAD whose path matches no route (the web UI's pages and
+  // assets). A path that some route serves with another method stays a 405. At most one.
+  // `owns_pages` (optional) names the paths where a browser's page load (see match()) goes
+  // to the fallback even when a route matches: the UI's /orders beside the seed's JSON
+  // alias GET /orders.
+  void fallback(std::string name, Permission permission, Handler handler,
+                std::function<bool(std::string_view path)> owns_pages = {});
+
+  // `page_load`: the request is a browser's top-level navigation (Sec-Fetch-Dest: document).
+  RouteMatch match(Method method, std::string_view path, bool page_load = false);
   std::vector<std::unique_ptr<Route>>& routes() { return routes_; }
+  Route* fallback_route() { return fallback_.get(); }
 
  private:
+  void check_permission(const std::string& pattern, Permission permission) const;
+
   std::function<bool(std::string_view)> is_known_permission_;
   std::vector<std::unique_ptr<Route>> routes_;
+  std::unique_ptr<Route> fallback_;
+  std::function<bool(std::string_view)> fallback_owns_pages_;
 };
 
 }  // namespace smartdairy::http

@@ -135,6 +135,7 @@ struct Server::Impl {
     for (auto& route : router.routes()) {
       route->stats = make_stats(route->pattern);
     }
+    if (Route* fallback = router.fallback_route()) fallback->stats = make_stats(fallback->pattern);
     unmatched = make_stats("unmatched");
   }
 
@@ -435,7 +436,12 @@ asio::awaitable<Outgoing> Server::Impl::handle(bhttp::request<bhttp::string_body
 }
 
 asio::awaitable<Response> Server::Impl::dispatch(Request& req, RouteStats*& stats) {
-  auto m = router.match(req.method, req.path);
+  // A browser loading a page (rather than a script fetching data) may get the web UI on a
+  // path that is also a JSON route, such as the seed's GET /orders.
+  auto dest = req.header("sec-fetch-dest");
+  bool page_load =
+      dest.empty() ? req.header("accept").starts_with("text/html") : dest == "document";
+  auto m = router.match(req.method, req.path, page_load);
   if (m.kind == RouteMatch::kNotFound) {
     co_return error_response(Error::not_found("not_found", "There is nothing at " + req.path +
                                                                ". See docs/api.md for the "

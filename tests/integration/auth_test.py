@@ -91,6 +91,8 @@ class AuthTest(ServerTestCase):
         self.assertEqual(r.body["authenticated_by"], "session")
         self.assertEqual(r.body["id"], s.user["id"])
         self.assertIn("tokens.manage", r.body["permissions"])
+        # The session's CSRF token, for a browser tab that did not log in itself.
+        self.assertEqual(r.body["csrf_token"], s.csrf)
 
         tok = create_token(self.c, s, "me-test")
         self.assertTrue(tok["token"].startswith("sdt_"), tok)
@@ -99,6 +101,7 @@ class AuthTest(ServerTestCase):
             self.assertEqual(r.status, 200, str(r))
             self.assertEqual(r.body["authenticated_by"], "token")
             self.assertEqual(r.body["username"], "admin")
+            self.assertNotIn("csrf_token", r.body)
 
     def test_401_without_or_with_bad_credentials(self):
         s = login(self.c, "admin", ADMIN_PASSWORD)

@@ -175,5 +175,30 @@ TEST_F(RouterTest, LiteralSegmentWinsOverParameterWhateverTheOrder) {
   EXPECT_EQ(invoke(m), 299);
 }
 
+TEST_F(RouterTest, FallbackServesUnmatchedGetsAndHeadsOnly) {
+  router_.add(Method::kGet, "/api/v1/items", Permission{"items.read"}, responds(200));
+  router_.add(Method::kPost, "/api/v1/orders", Permission{"items.write"}, responds(201));
+  router_.fallback("ui", kPublic, responds(299));
+
+  RouteMatch page = router_.match(Method::kGet, "/orders/new");
+  ASSERT_EQ(page.kind, RouteMatch::kFound);
+  EXPECT_EQ(page.route->pattern, "ui");
+  EXPECT_EQ(invoke(page), 299);
+  EXPECT_EQ(router_.match(Method::kHead, "/").kind, RouteMatch::kFound);
+  // A real route still wins, a path served with another method is still a 405, and other
+  // methods on unknown paths are still a 404.
+  EXPECT_EQ(invoke(router_.match(Method::kGet, "/api/v1/items")), 200);
+  EXPECT_EQ(router_.match(Method::kGet, "/api/v1/orders").kind, RouteMatch::kMethodNotAllowed);
+  EXPECT_EQ(router_.match(Method::kPost, "/orders/new").kind, RouteMatch::kNotFound);
+  EXPECT_EQ(router_.match(Method::kDelete, "/").kind, RouteMatch::kNotFound);
+}
+
+TEST_F(RouterTest, FallbackNeedsAKnownPermissionAndIsRegisteredOnce) {
+  EXPECT_THROW(router_.fallback("ui", Permission{"nope"}, responds(200)), std::logic_error);
+  EXPECT_THROW(router_.fallback("ui", kPublic, Handler{}), std::logic_error);
+  router_.fallback("ui", kPublic, responds(200));
+  EXPECT_THROW(router_.fallback("ui2", kPublic, responds(200)), std::logic_error);
+}
+
 }  // namespace
 }  // namespace smartdairy::http
