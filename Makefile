@@ -6,18 +6,34 @@ JOBS       ?= $(shell nproc)
 CMAKE_GEN  := -G Ninja
 CTEST      := ctest --output-on-failure --no-tests=error
 
-.PHONY: all deps build build-asan run test test-release test-asan fmt fmt-check lint bench clean
+.PHONY: all deps web build build-asan run test test-release test-asan fmt fmt-check lint bench clean
 
 all: build
 
 deps:
 	@scripts/install-deps
 
-build: deps
+# The web UI (web/ -> web/dist), embedded into the binary by the C++ build. Rebuilt only when
+# a source, the lockfile or the build config changed; `npm ci` only when the lockfile did.
+WEB_SRCS  = $(shell find web/src web/public web/index.html web/package.json web/package-lock.json \
+              web/tsconfig.json web/vite.config.ts -type f 2>/dev/null)
+WEB_STAMP = web/dist/.built
+
+web: deps
+	@$(MAKE) --no-print-directory -s $(WEB_STAMP)
+
+$(WEB_STAMP): $(WEB_SRCS)
+	@cd web && if [ ! -f node_modules/.package-lock.json ] || \
+	  [ package-lock.json -nt node_modules/.package-lock.json ]; then \
+	  npm ci --no-audit --no-fund --loglevel=error; fi
+	@cd web && npm run --silent build
+	@touch $@
+
+build: web
 	@cmake -S . -B $(BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Release >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
 
-build-asan: deps
+build-asan: web
 	@cmake -S . -B $(ASAN_BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DSD_SANITIZE=ON >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 
@@ -26,8 +42,8 @@ run: build
 	@$(BUILD)/smartdairy seed --demo --data-dir $(DATA_DIR)
 	@$(BUILD)/smartdairy serve --listen $${SMARTDAIRY_LISTEN:-127.0.0.1:8080} --data-dir $(DATA_DIR)
 
-# Everything CI checks: formatting, the Release build's unit and integration tests, and the
-# same tests again under AddressSanitizer + UndefinedBehaviorSanitizer.
+# Everything CI checks: formatting, the Release build's unit, integration and browser (e2e)
+# tests, and the unit and integration tests again under AddressSanitizer + UBSan.
 test: fmt-check test-release lint test-asan
 	@echo "make test: all suites passed"
 
@@ -59,4 +75,4 @@ bench: build
 	@bench/run.sh $(BUILD)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) web/dist
