@@ -17,6 +17,7 @@
 #include "events/bus.h"
 #include "http/idempotency.h"
 #include "http/server.h"
+#include "modules/analytics/analytics_module.h"
 #include "modules/billing/billing_module.h"
 #include "modules/catalog/catalog_module.h"
 #include "modules/common/module_context.h"
@@ -119,7 +120,9 @@ int serve(const ServeConfig& config) {
   modules::billing::BillingModule billing(ctx, idempotency, company_info(config));
   modules::sales::SalesModule sales(ctx, idempotency);
   modules::hr::HrModule hr(ctx, idempotency);
+  modules::analytics::AnalyticsModule analytics(ctx);
   billing.subscribe(bus);
+  analytics.subscribe(bus);
   register_platform_metrics(registry, **db, bus);
   {
     auto conn = db::Connection::open(dbo.path, db::OpenMode::kReadOnly);
@@ -151,6 +154,7 @@ int serve(const ServeConfig& config) {
   billing.register_routes(router);
   sales.register_routes(router);
   hr.register_routes(router);
+  analytics.register_routes(router);
   // The web UI: every GET no route above matches (registered last by convention; the
   // router tries it only when nothing else fits).
   http::register_static_site(router, web_assets());
