@@ -228,7 +228,7 @@ test('the SQL console runs a read-only query for an admin', async () => {
     const page = errors.watch(await context.newPage());
     await login(page, server.base, 'admin', ADMIN_PASSWORD);
     await page.click('[data-testid=nav-sql]');
-    await page.fill('[data-testid=sql-input]', 'SELECT sku, available FROM stock_levels ORDER BY sku LIMIT 3');
+    await page.fill('[data-testid=sql-input]', 'SELECT sku, on_hand FROM analytics_stock_levels ORDER BY sku LIMIT 3');
     await page.click('[data-testid=sql-run]');
     await page.waitForSelector('[data-testid=sql-result] table');
     assert.ok((await page.locator('[data-testid=sql-result] tbody tr').count()) > 0);

@@ -45,12 +45,9 @@ export function can(permission: string): boolean {
   return me !== null && me.permissions.includes(permission);
 }
 
-// The read-only SQL console is for admin and manager only (SECURITY.md); the server decides.
+// The read-only SQL console needs analytics.query (admin and manager); the server decides.
 export function canQuery(): boolean {
-  return (
-    me !== null &&
-    (me.role === 'admin' || me.role === 'manager' || me.permissions.includes('analytics.query'))
-  );
+  return can('analytics.query');
 }
 
 // 32 random hex digits. crypto.randomUUID() exists only in secure contexts, and a farm LAN

@@ -12,8 +12,8 @@ export interface Bar {
 
 // Vertical bars with a label under every `labelEvery`-th bar.
 export function columnChart(bars: Bar[], opts: { labelEvery?: number; ariaLabel: string }): SVGElement {
-  const w = 640;
-  const hgt = 220;
+  const w = 960;
+  const hgt = 260;
   const pad = { l: 8, r: 8, t: 12, b: 28 };
   const max = Math.max(1, ...bars.map((b) => b.value));
   const n = Math.max(1, bars.length);
@@ -24,7 +24,6 @@ export function columnChart(bars: Bar[], opts: { labelEvery?: number; ariaLabel:
     class: 'chart',
     role: 'img',
     'aria-label': opts.ariaLabel,
-    preserveAspectRatio: 'none',
   });
   root.appendChild(
     svg('line', { x1: pad.l, x2: w - pad.r, y1: hgt - pad.b, y2: hgt - pad.b, class: 'axis' }),

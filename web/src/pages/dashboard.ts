@@ -1,4 +1,4 @@
-import { ApiError, get } from '../api';
+import { ApiError, can, get } from '../api';
 import { Bar, barList, columnChart } from '../charts';
 import { append, h, replace } from '../dom';
 import { count, farmDate, money, num } from '../format';
@@ -75,7 +75,15 @@ function last24(last: string): string[] {
   return out;
 }
 
-export function dashboardPage({ root }: PageContext): Cleanup {
+export function dashboardPage({ root }: PageContext): Cleanup | void {
+  if (!can('analytics.read')) {
+    append(
+      root,
+      h('h1', {}, 'Dashboard'),
+      h('p', { class: 'notice', 'data-testid': 'no-dashboard' }, 'Your role has no business dashboard; the menu has what you can use.'),
+    );
+    return;
+  }
   let kpis: Kpis | null = null;
   const live = h('span', { class: 'live off', 'data-testid': 'live-status' }, 'connecting…');
   const notice = h('div', { class: 'form-error' });
@@ -114,7 +122,9 @@ export function dashboardPage({ root }: PageContext): Cleanup {
     kpis = k;
     for (const t of TILES) {
       const raw = k[t.key] as string | number | undefined;
-      tileValues.get(t.key)!.textContent = t.money ? money(raw as string) : count(raw as number);
+      const el = tileValues.get(t.key)!;
+      el.textContent = t.money ? money(raw as string) : count(raw as number);
+      el.setAttribute('data-value', String(raw ?? ''));
     }
     tiles.querySelector('[data-testid="kpi-below_reorder"]')?.classList.toggle('alert', k.below_reorder > 0);
     dash.setAttribute('data-seq', String(k.seq ?? ''));

@@ -200,6 +200,7 @@ export async function newOrderPage({ root }: PageContext): Promise<Cleanup | voi
     if (!writable || submit.disabled) return;
     clearErrors(form);
     success.hidden = true;
+    success.removeAttribute('data-invoice');
     // A product chosen but not yet added counts as a line.
     const items = lines.map((l) => ({ sku: l.sku, qty: l.qty }));
     if (items.length === 0) {

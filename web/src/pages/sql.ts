@@ -25,14 +25,14 @@ export function sqlPage({ root }: PageContext): void {
     return;
   }
   const sql = h('textarea', { rows: 6, spellcheck: 'false', 'data-testid': 'sql-input', class: 'mono' });
-  sql.value = 'SELECT * FROM sales_by_day ORDER BY day DESC LIMIT 20';
+  sql.value = 'SELECT day, orders, total / 100.0 AS total FROM analytics_sales_by_day ORDER BY day DESC LIMIT 20';
   const run = h('button', { type: 'submit', class: 'primary', 'data-testid': 'sql-run' }, 'Run');
   const out = h('div', { 'data-testid': 'sql-result' });
   const form = h(
     'form',
     { class: 'card', novalidate: true },
     formError(),
-    h('p', { class: 'muted small' }, 'Read-only: only the analytics and report tables can be read, with a time limit and a row cap.'),
+    h('p', { class: 'muted small' }, 'Read-only: the analytics_* tables can be read (amounts in minor units), with a 2 s time limit and a row cap.'),
     field('Query', 'sql', sql),
     run,
   );
