@@ -3,14 +3,15 @@
 # docs/benchmarks.md; never fails on a figure. Everything runs on loopback, with a temp data
 # dir, and stops by itself.
 #   bench/run.sh [BUILD_DIR]      BENCH_SECONDS=10 BENCH_CONNECTIONS=64 BENCH_BUILD_TIME=1
-#                                 BENCH_SECTIONS="platform orders" BENCH_ORDER_RATES="10000 1000"
+#                                 BENCH_SECTIONS="platform orders browser" BENCH_ORDER_RATES="10000 1000"
+#                                 BENCH_BROWSER_ORDERS=200
 set -euo pipefail
 BUILD=${1:-build}
 BIN=$BUILD/smartdairy
 HERE=$(dirname "$0")
 SECS=${BENCH_SECONDS:-10}
 CONNS=${BENCH_CONNECTIONS:-64}
-SECTIONS=${BENCH_SECTIONS:-platform orders}
+SECTIONS=${BENCH_SECTIONS:-platform orders browser}
 ORDER_RATES=${BENCH_ORDER_RATES:-10000 1000}
 DIR=$(mktemp -d /tmp/sd-bench-XXXXXX)
 PW="bench-password-1234"
@@ -149,6 +150,20 @@ if section orders; then
   SERVER_ENV=("${SHIM[@]}")
   orders_section
   SERVER_ENV=()
+fi
+
+# In-browser submit -> dashboard update (issue 4): the e2e latency test alone, in Chromium.
+if section browser; then
+  echo
+  echo "== browser: submit click -> dashboard tile update in a second open page (web/e2e)"
+  if command -v node >/dev/null && [ -d "$HERE/../web/node_modules" ]; then
+    (cd "$HERE/../web" && SMARTDAIRY_BIN=$(realpath "$BIN") SD_E2E_RESULTS="$DIR/e2e_latency.json" \
+      SD_E2E_LATENCY_ORDERS=${BENCH_BROWSER_ORDERS:-200} \
+      node --test --test-name-pattern=latency e2e/ui.test.mjs 2>&1 | grep -E 'p50|^# (pass|fail)' || true)
+    cat "$DIR/e2e_latency.json" 2>/dev/null || echo "no result (see the test output above)"
+  else
+    echo "skipped: run 'make web' first (needs web/node_modules)"
+  fi
 fi
 
 if [ "${BENCH_BUILD_TIME:-0}" = 1 ]; then
