@@ -115,10 +115,20 @@ test('place an order through the form; the open dashboard updates its tiles and 
     );
     assert.equal(await dash.evaluate(() => window.__sdNoReload), true, 'the dashboard was reloaded');
 
-    // An API error is shown next to the field it concerns: more stock than there is.
+    // API errors are shown next to what they concern: a quantity out of range at the
+    // quantity input, more than the stock at the order line.
     await fillOrder(form, 'TEST-001', 100000000);
     await form.click('[data-testid=submit-button]');
-    await form.waitForSelector('[data-form-error]:not([hidden]), .field.invalid');
+    await form.waitForSelector('.field.invalid [data-testid=qty-input]');
+    assert.match(await form.textContent('[data-field-error=qty]'), /between 1 and/);
+    await fillOrder(form, 'TEST-001', 100000);
+    await form.click('[data-testid=add-line-button]');
+    await form.click('[data-testid=submit-button]');
+    await form.waitForSelector('[data-field-error="items[0]"]:not(:empty)');
+    assert.match(await form.textContent('[data-field-error="items[0]"]'), /TEST-001: 100000 ordered/);
+    // The browser logs those two refused requests; nothing else may be there.
+    const logged = errors.take().filter((e) => !/status of (422|409) .*\/api\/v1\/orders\)$/.test(e));
+    assert.deepEqual(logged, []);
     assertNoPageErrors();
   } finally {
     await context.close();

@@ -26,6 +26,17 @@ function slotFor(root: HTMLElement, detail: string): HTMLElement | null {
   }
 }
 
+const FIELD_PATH = /^[A-Za-z_][A-Za-z0-9_]*(\[\d+\])?(\.[A-Za-z_][A-Za-z0-9_]*(\[\d+\])?)*$/;
+
+// A detail is a field path ("items[0].qty"), optionally followed by a note about it
+// ("items[0] TEST-001: 5 ordered, 2 available"); anything else is free text.
+export function parseDetail(detail: string): { field: string | null; note: string } {
+  const sp = detail.indexOf(' ');
+  const head = sp < 0 ? detail : detail.slice(0, sp);
+  if (!FIELD_PATH.test(head)) return { field: null, note: detail };
+  return { field: head, note: sp < 0 ? '' : detail.slice(sp + 1).trim() };
+}
+
 // Shows an API error next to the fields its details name; anything else (and the message
 // when no field matched) goes to the form's [data-form-error] box.
 export function showErrors(root: HTMLElement, err: unknown): void {
@@ -35,22 +46,25 @@ export function showErrors(root: HTMLElement, err: unknown): void {
       ? err
       : new ApiError(0, 'client_error', err instanceof Error ? err.message : String(err));
   let placed = false;
+  let noted = false;
   const unplaced: string[] = [];
   for (const d of e.details) {
-    const slot = slotFor(root, d);
+    const { field, note } = parseDetail(d);
+    const slot = field ? slotFor(root, field) : null;
     if (slot) {
-      if (!slot.firstChild) append(slot, e.message);
-      const fieldEl = slot.closest('.field');
+      if (!slot.firstChild) append(slot, note || e.message);
+      const fieldEl = slot.closest('.field') ?? slot.closest('[data-field]');
       fieldEl?.classList.add('invalid');
       fieldEl?.querySelector('input, select, textarea')?.setAttribute('aria-invalid', 'true');
       placed = true;
+      noted = noted || note !== '';
     } else {
       unplaced.push(d);
     }
   }
   const box = root.querySelector<HTMLElement>('[data-form-error]');
   if (!box) return;
-  if (!placed || unplaced.length > 0) {
+  if (!placed || noted || unplaced.length > 0) {
     append(box, h('p', {}, e.message));
     if (unplaced.length > 0) append(box, h('ul', {}, ...unplaced.map((d) => h('li', {}, d))));
     if (e.requestId) append(box, h('p', { class: 'muted small' }, `Request id: ${e.requestId}`));

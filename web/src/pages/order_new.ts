@@ -1,6 +1,6 @@
 import { api, ApiError, can, get, getAll, randomKey } from '../api';
 import { append, field, h, replace, select } from '../dom';
-import { clearErrors, formError, showErrors } from '../forms';
+import { clearErrors, formError, parseDetail, showErrors } from '../forms';
 import { money } from '../format';
 import { Cleanup, PageContext } from '../router';
 
@@ -70,6 +70,17 @@ async function invoiceFor(orderId: string, timeoutMs = 5000): Promise<Invoice | 
     wait = Math.min(wait * 2, 250);
   }
   return null;
+}
+
+// The error of an order sent as the single line in the inputs: items[0] -> those inputs.
+function pendingDetails(e: ApiError): ApiError {
+  const details = e.details.map((d) => {
+    const { field, note } = parseDetail(d);
+    if (field === null || !field.startsWith('items[0]')) return d;
+    const to = field === 'items[0].qty' ? 'qty' : 'sku';
+    return note ? `${to} ${note}` : to;
+  });
+  return new ApiError(e.status, e.code, e.message, details, e.requestId);
 }
 
 export async function newOrderPage({ root }: PageContext): Promise<Cleanup | void> {
@@ -203,7 +214,8 @@ export async function newOrderPage({ root }: PageContext): Promise<Cleanup | voi
     success.removeAttribute('data-invoice');
     // A product chosen but not yet added counts as a line.
     const items = lines.map((l) => ({ sku: l.sku, qty: l.qty }));
-    if (items.length === 0) {
+    const pending = items.length === 0;
+    if (pending) {
       const l = pendingLine();
       if (l) items.push(l);
     }
@@ -243,8 +255,9 @@ export async function newOrderPage({ root }: PageContext): Promise<Cleanup | voi
         }
       } catch (e) {
         submit.disabled = false;
-        // items[i] in the details refers to the submitted list, which is `lines` when not empty.
-        showErrors(form, e);
+        // items[i] in the details is the submitted list: the rows of `lines`, or the product
+        // and quantity inputs when the order was their single pending line.
+        showErrors(form, pending && e instanceof ApiError ? pendingDetails(e) : e);
       }
     })();
   });
