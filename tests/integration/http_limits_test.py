@@ -161,7 +161,8 @@ class HttpLimitsTest(ServerTestCase):
 
     # -- routing -----------------------------------------------------------------------------
     def test_404_json(self):
-        r = self.c.get("/no/such/thing")
+        # Other unknown paths are the web UI's (index.html); the API's stay JSON 404s.
+        r = self.c.get("/api/v1/no/such/thing")
         self.assertJsonError(r, 404, "not_found")
         self.assertTrue(r.header("Content-Type").startswith("application/json"))
         self.assertSecurityHeaders(r.headers, "404")
@@ -219,7 +220,7 @@ class HttpLimitsTest(ServerTestCase):
                 seen.add(rid)
 
     def test_security_headers_on_200_404_401(self):
-        for path, status in (("/healthz", 200), ("/nope", 404), ("/api/v1/auth/me", 401),
+        for path, status in (("/healthz", 200), ("/api/nope", 404), ("/api/v1/auth/me", 401),
                              ("/metrics", 200)):
             with self.subTest(path=path):
                 r = self.c.get(path)

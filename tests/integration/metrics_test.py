@@ -34,7 +34,7 @@ class MetricsTest(ServerTestCase):
         with cls.server.client() as c:
             s = login(c, "admin", cls.server.admin_password)
             harness.create_token(c, s, "metrics")
-            c.get("/nope")
+            c.get("/api/nope")
             c.get("/api/v1/auth/me")
 
     def fetch(self):
