@@ -1,4 +1,4 @@
-import { Child, h } from './dom';
+import { Child, h, replace } from './dom';
 
 export interface Column<T> {
   label: string;
@@ -43,4 +43,15 @@ export function pager(next: string | null, load: (cursor: string) => Promise<voi
 
 export function badge(text: string, kind = text): HTMLElement {
   return h('span', { class: `badge ${kind.replace(/[^a-z_-]/gi, '')}` }, text);
+}
+
+// Shows the first page of a list (`t`), or adds a later page's rows to the table already shown.
+export function showPage(list: HTMLElement, t: HTMLElement, first: boolean, empty: string): void {
+  const rows = t.querySelectorAll('tbody tr');
+  const body = list.querySelector('tbody');
+  if (first || !body) {
+    replace(list, rows.length ? t : h('p', { class: 'muted' }, empty));
+  } else {
+    body.append(...Array.from(rows));
+  }
 }

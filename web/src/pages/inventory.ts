@@ -1,4 +1,4 @@
-import { api, can, getAll } from '../api';
+import { api, ApiError, can, getAll } from '../api';
 import { append, field, h, replace, select } from '../dom';
 import { busy, formError, showErrors, clearErrors } from '../forms';
 import { PageContext } from '../router';
@@ -85,7 +85,7 @@ export async function inventoryPage({ root }: PageContext): Promise<void> {
       ok.hidden = true;
       void busy(submit, async () => {
         try {
-          if (!sku.value) throw Object.assign(new Error('Choose a product.'), {});
+          if (!sku.value) throw new ApiError(422, 'missing_product', 'Choose a product.', ['sku']);
           const body: Record<string, unknown> = { qty: Number(qty.value), reason: reason.value };
           if (note.value.trim()) body.note = note.value.trim();
           const lvl = await api<Level>('POST', `/api/v1/inventory/${encodeURIComponent(sku.value)}/adjustments`, body);

@@ -3,7 +3,7 @@ import { append, field, h, replace, select } from '../dom';
 import { busy, clearErrors, formError, showErrors } from '../forms';
 import { dateTime, money } from '../format';
 import { PageContext } from '../router';
-import { badge, pager, table } from '../table';
+import { badge, pager, showPage, table } from '../table';
 import { Invoice } from './order_new';
 
 interface InvoiceDetail extends Invoice {
@@ -49,8 +49,7 @@ export async function invoicesPage({ root }: PageContext): Promise<void> {
       ],
       page.items,
     );
-    if (!cursor) replace(list, page.items.length ? t : h('p', { class: 'muted' }, 'No invoices.'));
-    else append(list, t);
+    showPage(list, t, !cursor, 'No invoices.');
     append(list, pager(page.next_cursor, (c) => load(c)));
   };
   status.addEventListener('change', () => void load());

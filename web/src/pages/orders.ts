@@ -3,7 +3,7 @@ import { append, h, replace, select } from '../dom';
 import { busy, formError, showErrors } from '../forms';
 import { dateTime, money } from '../format';
 import { PageContext } from '../router';
-import { badge, pager, table } from '../table';
+import { badge, pager, showPage, table } from '../table';
 import { Invoice, Order } from './order_new';
 
 const STATUSES = ['placed', 'shipped', 'completed', 'cancelled'];
@@ -41,8 +41,7 @@ export async function ordersPage({ root, query }: PageContext): Promise<void> {
       ],
       page.items,
     );
-    if (!cursor) replace(list, page.items.length ? t : h('p', { class: 'muted' }, 'No orders.'));
-    else append(list, t);
+    showPage(list, t, !cursor, 'No orders.');
     append(list, pager(page.next_cursor, (c) => load(c)));
   };
   status.addEventListener('change', () => {

@@ -1,9 +1,9 @@
 import { api, can, get, Page as ListPage } from '../api';
-import { append, field, h, replace, select } from '../dom';
+import { append, field, h, select } from '../dom';
 import { busy, clearErrors, formError, showErrors } from '../forms';
 import { money } from '../format';
 import { navigate, PageContext } from '../router';
-import { badge, pager, table } from '../table';
+import { badge, pager, showPage, table } from '../table';
 import { Product } from './order_new';
 
 export async function productsPage({ root }: PageContext): Promise<void> {
@@ -36,8 +36,7 @@ export async function productsPage({ root }: PageContext): Promise<void> {
       ],
       page.items,
     );
-    if (!cursor) replace(list, page.items.length ? t : h('p', { class: 'muted' }, 'No products match.'));
-    else append(list, t);
+    showPage(list, t, !cursor, 'No products match.');
     append(list, pager(page.next_cursor, (c) => load(c)));
   };
   let timer: number | undefined;
