@@ -39,6 +39,8 @@ const Grant kGrants[] = {
     {"employees.read", {"admin", "manager", "accountant"}},
     {"employees.write", {"admin", "manager"}},
     {"employees.salary", {"admin", "accountant"}},
+    // Real-time BI (issue 4): analytics views and the kpi.snapshot stream messages.
+    {"analytics.read", {"admin", "manager", "sales", "accountant", "viewer"}},
 };
 
 }  // namespace
