@@ -21,4 +21,8 @@ int user_list(const std::string& data_dir);
 // `smartdairy seed --demo`: loads the demo company unless it is already there.
 int seed_demo(const std::string& data_dir);
 
+// `smartdairy analytics rebuild`: recomputes every analytics view from the source tables
+// (works while the server runs: it takes the write lock for the rebuild's transaction).
+int analytics_rebuild(const std::string& data_dir);
+
 }  // namespace smartdairy::app

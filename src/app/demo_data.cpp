@@ -1,9 +1,14 @@
 #include "app/demo_data.h"
 
+#include "core/clock.h"
+#include "events/outbox.h"
+#include "modules/billing/invoice_service.h"
+#include "modules/billing/invoice_store.h"
 #include "modules/catalog/product_service.h"
 #include "modules/inventory/stock_service.h"
 #include "modules/parties/customer_service.h"
 #include "modules/parties/customer_store.h"
+#include "modules/sales/order_service.h"
 
 namespace smartdairy::app {
 
@@ -69,11 +74,104 @@ constexpr DemoProduct kProducts[] = {
     {"CHS-200", "Cheese 200 g", "Hard cheese", "piece", 35000, 1500, 25000, 40, 10},
 };
 
+// A month of trading for the dashboard: orders on most days between 07:00 and 18:00, farm
+// time, each day's production received into stock, older orders shipped and completed,
+// invoices issued when the order was placed, most paid (some in part, some late), one order
+// cancelled. Deterministic, so every demo database looks the same for the same day.
+constexpr const char* kHistorySkus[] = {"MILK-RAW", "MILK-PAST-1L", "YOG-500",
+                                        "BUT-200",  "CHS-200",      "GHEE-1KG"};
+constexpr int kHistoryDays = 30;
+
+template <class T>
+Status status_of(const Result<T>& r) {
+  return r.ok() ? Status() : Status(r.error());
+}
+
+// The order.created event appended after `seq`.
+Result<events::Event> order_created_after(db::Connection& tx, int64_t seq) {
+  SD_ASSIGN_OR_RETURN(auto evs, events::read_after(tx, seq, 16));
+  for (auto& ev : evs) {
+    if (ev.type == "order.created") return std::move(ev);
+  }
+  return Error::internal("the demo order left no order.created event");
+}
+
+Result<int> load_demo_history(db::Connection& tx, const modules::ModuleContext& ctx,
+                              const std::vector<std::string>& customer_ids) {
+  const int64_t now = ctx.clock.now_micros();
+  const Day today = ctx.today();
+  constexpr int64_t kHour = 3'600'000'000;
+  uint32_t seed = 20261122;
+  auto next = [&seed](uint32_t n) {
+    seed = seed * 1664525u + 1013904223u;
+    return (seed >> 8) % n;
+  };
+  const char* methods[] = {"cash", "bank", "bkash", "card"};
+  int placed = 0;
+  for (int d = kHistoryDays - 1; d >= 0; --d) {
+    int orders = 1 + static_cast<int>(next(3));
+    for (int i = 0; i < orders; ++i) {
+      int64_t at = local_midnight_micros(today - d, ctx.utc_offset_minutes) +
+                   (7 + static_cast<int64_t>(next(12))) * kHour +
+                   static_cast<int64_t>(next(60)) * 60'000'000;
+      if (at > now) continue;
+      FakeClock clock(at);
+      modules::ModuleContext then{ctx.db, clock, ctx.currency, ctx.utc_offset_minutes};
+      modules::sales::PlaceOrder cmd{
+          customer_ids[next(static_cast<uint32_t>(customer_ids.size()))], {}, std::nullopt};
+      size_t first = next(std::size(kHistorySkus));
+      size_t lines = 1 + next(3);
+      for (size_t l = 0; l < lines; ++l) {
+        const char* sku = kHistorySkus[(first + l) % std::size(kHistorySkus)];
+        int64_t most = std::string_view(sku) == "GHEE-1KG" ? 2 : 10;
+        cmd.items.push_back(
+            {sku, 1 + static_cast<int64_t>(next(static_cast<uint32_t>(most))), std::nullopt});
+      }
+      SD_ASSIGN_OR_RETURN(int64_t before, events::last_seq(tx));
+      SD_ASSIGN_OR_RETURN(auto order, modules::sales::place_order(tx, then, cmd, false, kActor));
+      ++placed;
+      // The day's production replaces what the order takes.
+      for (const auto& item : cmd.items) {
+        SD_RETURN_IF_ERROR(status_of(modules::inventory::adjust(
+            tx, then, {item.sku, item.qty, "production", {}, {}}, kActor)));
+      }
+      // The invoice, as the invoicer issues it when the order is placed.
+      SD_ASSIGN_OR_RETURN(auto created, order_created_after(tx, before));
+      SD_RETURN_IF_ERROR(modules::billing::issue_for_order_event(tx, then, created));
+      SD_ASSIGN_OR_RETURN(auto invoice, modules::billing::store::find_by_order(tx, order.id));
+      if (d == 20 && i == 0) {
+        SD_RETURN_IF_ERROR(
+            status_of(modules::sales::change_status(tx, then, order.id, "cancelled", kActor)));
+        continue;
+      }
+      if (d >= 2) {
+        SD_RETURN_IF_ERROR(
+            status_of(modules::sales::change_status(tx, then, order.id, "shipped", kActor)));
+        SD_RETURN_IF_ERROR(
+            status_of(modules::sales::change_status(tx, then, order.id, "completed", kActor)));
+      }
+      // Most customers pay within a few days; some pay part; some have not paid yet.
+      uint32_t pays = next(10);
+      int64_t paid_at = std::min(now, at + static_cast<int64_t>(1 + next(5)) * 24 * kHour);
+      if (!invoice || pays >= 8 || paid_at >= now) continue;
+      int64_t amount = pays < 6 ? invoice->total : invoice->total / 2;
+      if (amount <= 0) continue;
+      FakeClock pay_clock(paid_at);
+      modules::ModuleContext later{ctx.db, pay_clock, ctx.currency, ctx.utc_offset_minutes};
+      SD_RETURN_IF_ERROR(status_of(modules::billing::record_payment(
+          tx, later, invoice->id, {amount, methods[next(std::size(methods))], {}, paid_at},
+          kActor)));
+    }
+  }
+  return placed;
+}
+
 }  // namespace
 
 Result<bool> load_demo_data(db::Connection& tx, const modules::ModuleContext& ctx) {
   SD_ASSIGN_OR_RETURN(auto existing, modules::parties::store::find(tx, kCustomers[0].id));
   if (existing) return false;
+  std::vector<std::string> customer_ids;
   for (const auto& c : kCustomers) {
     modules::parties::Customer draft;
     draft.id = c.id;
@@ -82,7 +180,8 @@ Result<bool> load_demo_data(db::Connection& tx, const modules::ModuleContext& ct
     draft.phone = std::string(c.phone);
     draft.kind = c.kind;
     draft.payment_terms_days = c.terms;
-    SD_RETURN_IF_ERROR(modules::parties::create_customer(tx, ctx, draft, kActor));
+    SD_ASSIGN_OR_RETURN(auto made, modules::parties::create_customer(tx, ctx, draft, kActor));
+    customer_ids.push_back(made.id);
   }
   for (const auto& p : kProducts) {
     modules::catalog::Product draft;
@@ -97,6 +196,7 @@ Result<bool> load_demo_data(db::Connection& tx, const modules::ModuleContext& ct
     SD_RETURN_IF_ERROR(
         modules::inventory::open_item(tx, ctx, p.sku, p.on_hand, p.reorder_point, kActor));
   }
+  SD_RETURN_IF_ERROR(status_of(load_demo_history(tx, ctx, customer_ids)));
   return true;
 }
 

@@ -152,6 +152,15 @@ int run_cli(int argc, char** argv) {
       ->envname("SMARTDAIRY_DATA_DIR")
       ->capture_default_str();
 
+  auto* analytics = app.add_subcommand("analytics", "Analytics views.");
+  analytics->require_subcommand(1);
+  analytics->add_option("--data-dir", data_dir, "Directory holding the database")
+      ->envname("SMARTDAIRY_DATA_DIR")
+      ->capture_default_str();
+  auto* rebuild = analytics->add_subcommand(
+      "rebuild", "Recompute every analytics view from the source tables (safe while serving).");
+  rebuild->fallthrough();
+
   auto* version = app.add_subcommand("version", "Print the version.");
 
   try {
@@ -177,6 +186,7 @@ int run_cli(int argc, char** argv) {
   }
   if (*migrate) return smartdairy::app::migrate(data_dir);
   if (*seed && demo) return smartdairy::app::seed_demo(data_dir);
+  if (*rebuild) return smartdairy::app::analytics_rebuild(data_dir);
   if (*add) return smartdairy::app::user_add(data_dir, username, role, password_stdin);
   if (*passwd) return smartdairy::app::user_passwd(data_dir, username, password_stdin);
   if (*list) return smartdairy::app::user_list(data_dir);

@@ -56,8 +56,10 @@ int seed_demo(const std::string& data_dir) {
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
           .count();
   if (*outcome) {
-    std::printf("demo data loaded in %lld ms: 5 customers, 14 products with stock; database %s\n",
-                static_cast<long long>(ms), opts.path.c_str());
+    std::printf(
+        "demo data loaded in %lld ms: 5 customers, 14 products with stock, a month of orders, "
+        "invoices and payments; database %s\n",
+        static_cast<long long>(ms), opts.path.c_str());
   } else {
     std::printf("demo data already present; nothing changed (database %s)\n", opts.path.c_str());
   }

@@ -18,6 +18,7 @@
 #include "http/idempotency.h"
 #include "http/server.h"
 #include "http/sse_hub.h"
+#include "modules/analytics/analytics_module.h"
 #include "modules/billing/billing_module.h"
 #include "modules/catalog/catalog_module.h"
 #include "modules/common/module_context.h"
@@ -120,11 +121,12 @@ int serve(const ServeConfig& config) {
   modules::billing::BillingModule billing(ctx, idempotency, company_info(config));
   modules::sales::SalesModule sales(ctx, idempotency);
   modules::hr::HrModule hr(ctx, idempotency);
+  modules::analytics::AnalyticsModule analytics(ctx);
   billing.subscribe(bus);
 
   // The live stream (GET /api/v1/stream). Declared before the server, which must be gone
-  // (with the streams it holds) before the hub is. Derived messages such as kpi.snapshot
-  // reach it through hub.publish_derived(type, data_json, seq).
+  // (with the streams it holds) before the hub is. Derived messages (the analytics
+  // module's kpi.snapshot) reach it through hub.publish_derived(type, data_json, seq).
   auth::AuthOptions ao;
   ao.secure_cookies = config.behind_tls;
   ao.idle_timeout = std::chrono::seconds(config.session_idle_minutes * 60);
@@ -142,6 +144,9 @@ int serve(const ServeConfig& config) {
       },
       registry);
   bus.subscribe([&hub](const std::vector<events::Event>& batch) { hub.publish(batch); });
+  analytics.subscribe(bus, [&hub](std::string type, std::string data_json, int64_t seq) {
+    hub.publish_derived(std::move(type), std::move(data_json), seq);
+  });
   register_platform_metrics(registry, **db, bus);
   {
     auto conn = db::Connection::open(dbo.path, db::OpenMode::kReadOnly);
@@ -170,6 +175,7 @@ int serve(const ServeConfig& config) {
   billing.register_routes(router);
   sales.register_routes(router);
   hr.register_routes(router);
+  analytics.register_routes(router);
 
   http::Server server(opts, router, auth_module.authenticator(), registry);
   auto port = server.listen();

@@ -39,8 +39,10 @@ const Grant kGrants[] = {
     {"employees.read", {"admin", "manager", "accountant"}},
     {"employees.write", {"admin", "manager"}},
     {"employees.salary", {"admin", "accountant"}},
-    // Real-time BI (issue 4): analytics views and the kpi.snapshot stream messages.
+    // Real-time BI (issue 4): the dashboard's views and KPIs (also the
+    // kpi.snapshot stream messages), and the read-only SQL console.
     {"analytics.read", {"admin", "manager", "sales", "accountant", "viewer"}},
+    {"analytics.query", {"admin", "manager"}},
 };
 
 }  // namespace

@@ -40,6 +40,9 @@ void DurableConsumer::wake() {
   };
   auto done = [this, processed, new_offset](const Status& commit) {
     scheduled_.store(false);
+    auto after = std::move(after_commit_);
+    after_commit_ = nullptr;
+    if (commit.ok() && after) after();
     // A failed run rolls back and leaves new_offset unset.
     needs_retry_.store(!commit.ok() || *new_offset < 0);
     if (!commit.ok()) return;
@@ -91,6 +94,7 @@ bool DurableConsumer::run(db::Connection& tx, size_t& processed, int64_t& new_of
       "updated_at = excluded.updated_at",
       name_, last, SystemClock::instance().now_micros());
   if (!st.ok()) return false;
+  if (batch_end_) after_commit_ = batch_end_(tx, last);
   processed = batch->size();
   new_offset = last;
   return true;

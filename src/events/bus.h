@@ -39,6 +39,11 @@ class DurableConsumer {
   // True after a run failed or could not be queued: the next commit wakes it whatever its
   // types, so a failed event is retried and never counted as caught up.
   bool needs_retry() const { return needs_retry_.load(); }
+  // Runs inside the consumer's transaction after each batch it applied; the function it
+  // returns (if any) runs on the writer thread once that transaction has committed — for
+  // derived live messages such as the dashboard's KPIs. Set before the bus starts.
+  using BatchEnd = std::function<std::function<void()>(db::Connection& tx, int64_t last_seq)>;
+  void set_batch_end(BatchEnd fn) { batch_end_ = std::move(fn); }
   const std::string& name() const { return name_; }
   int64_t offset() const { return offset_.load(std::memory_order_relaxed); }
   int64_t errors() const { return errors_.load(std::memory_order_relaxed); }
@@ -58,6 +63,8 @@ class DurableConsumer {
   std::atomic<int64_t> offset_{-1};
   std::atomic<bool> needs_retry_{false};
   std::atomic<int64_t> errors_{0};
+  BatchEnd batch_end_;
+  std::function<void()> after_commit_;  // writer thread only
 };
 
 // In-process event bus: after every commit, reads the events it has not yet published from

@@ -275,14 +275,17 @@ TEST(PermissionsTest, RolesHoldTheirGrants) {
   EXPECT_FALSE(role_allows("root", "tokens.manage"));
   EXPECT_FALSE(role_allows("admin", "no.such.permission"));
   EXPECT_EQ(permissions_of("viewer"),
-            (std::vector<std::string_view>{"customers.read", "inventory.read", "invoices.read",
-                                           "orders.read", "products.read", "tokens.manage"}));
+            (std::vector<std::string_view>{"analytics.read", "customers.read", "inventory.read",
+                                           "invoices.read", "orders.read", "products.read",
+                                           "tokens.manage"}));
   // Salaries and price overrides are the sensitive ones: exactly these roles hold them.
   for (std::string_view role : kRoles) {
     EXPECT_EQ(role_allows(role, "employees.salary"), role == "admin" || role == "accountant")
         << role;
     EXPECT_EQ(role_allows(role, "orders.override_price"), role == "admin" || role == "manager")
         << role;
+    // The SQL console.
+    EXPECT_EQ(role_allows(role, "analytics.query"), role == "admin" || role == "manager") << role;
     EXPECT_EQ(role_allows(role, "users.manage"), role == "admin") << role;
   }
   EXPECT_TRUE(permissions_of("root").empty());

@@ -1,0 +1,53 @@
+#pragma once
+
+// The analytics views (issue 4): tables kept current by one durable consumer and
+// recomputed from the source tables on demand. Analytics is a read model: it reads the
+// order, invoice, payment and stock tables of the other modules and never writes them.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "db/sqlite.h"
+#include "events/event.h"
+#include "modules/common/module_context.h"
+
+namespace smartdairy::modules::analytics {
+
+// The durable consumer's name (its cursor in consumer_offsets).
+inline constexpr const char* kConsumerName = "analytics.views";
+
+// The event types the views follow.
+const std::vector<std::string>& followed_event_types();
+
+// Brings the views up to date with what `event` changed: the order, invoice, payment or
+// stock item it names is read as it is now and its contribution replaces the one counted
+// before, so events applied late, or for an entity that has changed since, still converge
+// on what rebuild() computes.
+Status apply_event(db::Connection& tx, const ModuleContext& ctx, const events::Event& event);
+
+// Recomputes every view from the source tables and moves the consumer's cursor to the last
+// committed event, in the caller's transaction.
+Status rebuild(db::Connection& tx, const ModuleContext& ctx);
+
+// The dashboard's headline figures, in minor units.
+struct Kpis {
+  std::string today;  // YYYY-MM-DD, local
+  int64_t seq = 0;    // the last event the views reflect
+  int64_t sales_today = 0;
+  int64_t orders_today = 0;
+  int64_t outstanding_receivables = 0;
+  int64_t overdue_receivables = 0;
+  int64_t below_reorder = 0;
+};
+Result<Kpis> read_kpis(db::Connection& conn, const ModuleContext& ctx);
+
+// The AR ageing buckets by days past the due date (DOMAIN.md): current (not yet due),
+// 1-30, 31-60, 61-90, 91-120, >120.
+inline constexpr const char* kAgeingBuckets[] = {"current", "1-30",   "31-60",
+                                                 "61-90",   "91-120", ">120"};
+// The bucket of an invoice `days_overdue` days past its due date (0 or less: current).
+const char* ageing_bucket(int64_t days_overdue);
+
+}  // namespace smartdairy::modules::analytics
