@@ -19,6 +19,7 @@ from o2c_support import (all_events, create_customer, expect, place_order, produ
 
 TIMEOUT = 30.0 * harness.SCALE
 FARM_PASSWORD = "it-Fm7-Secret-0201-sa"
+VIEWER_PASSWORD = "it-Vw7-Secret-0202-sb"
 
 
 class SseStream:
@@ -126,6 +127,11 @@ class SseStream:
         with self.cv:
             return [m for m in self.messages if not types or m["event"] in types]
 
+    def outbox(self) -> list:
+        """The messages that are outbox events (not derived ones such as kpi.snapshot)."""
+        with self.cv:
+            return [m for m in self.messages if m["event"] not in ("kpi.snapshot", "reset")]
+
     def of_order(self, order_id: str) -> list:
         """The order's order.created, stock.reserved and invoice.issued, as received."""
         out = []
@@ -207,7 +213,9 @@ class StreamTest(ServerTestCase):
         self.assertEqual(seqs, sorted(seqs))
         self.assertEqual(len(set(seqs)), 3)
         every_id = [m["id"] for m in s.events() if m["id"] is not None]
-        self.assertEqual(every_id, sorted(set(every_id)), "ids increase, no duplicate")
+        self.assertEqual(every_id, sorted(every_id), "ids never go back")
+        outbox_ids = [m["id"] for m in s.outbox()]
+        self.assertEqual(outbox_ids, sorted(set(outbox_ids)), "ids increase, no duplicate")
         for m in msgs:
             self.assertEqual(m["data"]["seq"], m["id"])
             self.assertEqual(m["data"]["type"], m["event"])
@@ -230,7 +238,7 @@ class StreamTest(ServerTestCase):
         first = self.place()
         seen = self.wait_order_events(s, first["id"])
         s.close()
-        last = max(m["id"] for m in s.events() if m["id"] is not None)
+        last = max(m["id"] for m in s.outbox())
         self.assertEqual(last, seen[-1]["id"])
 
         # Missed while disconnected.
@@ -247,14 +255,14 @@ class StreamTest(ServerTestCase):
                 else:
                     again = self.open(self.admin, query=f"?last_event_id={last}")
                 self.assertEqual(again.status, 200)
-                again.wait(lambda st: len(st.events()) >= len(expected), "the replay")
-                got = again.events()[:len(expected)]
+                again.wait(lambda st: len(st.outbox()) >= len(expected), "the replay")
+                got = again.outbox()[:len(expected)]
                 self.assertEqual([m["id"] for m in got], [e["seq"] for e in expected])
                 self.assertEqual([m["data"] for m in got], expected)
                 # ...then live, with no gap and no duplicate.
                 live = self.place()
                 self.wait_order_events(again, live["id"])
-                ids = [m["id"] for m in again.events()]
+                ids = [m["id"] for m in again.outbox()]
                 self.assertEqual(ids, sorted(set(ids)))
                 self.assertEqual(ids[0], last + 1)
                 self.assertEqual(ids, list(range(last + 1, ids[-1] + 1)), "gap-free")
@@ -274,8 +282,23 @@ class StreamTest(ServerTestCase):
         types = {m["event"] for m in farm.events()}
         self.assertIn("stock.reserved", types)
         self.assertFalse({t for t in types if t.startswith(("order.", "invoice.", "payment.",
-                                                             "customer.", "user.", "token."))},
+                                                             "customer.", "user.", "token.",
+                                                             "kpi."))},
                          types)
+
+    def test_kpi_snapshot_reaches_roles_with_analytics_read(self):
+        viewer = self.open(user_token(self.server, "viewer1", "viewer", VIEWER_PASSWORD))
+        order = self.place()
+        kpi = viewer.wait(lambda st: [m for m in st.events("kpi.snapshot")
+                                      if m["data"]["seq"] >= 1], "a kpi.snapshot")[-1]
+        self.assertEqual(kpi["data"]["type"], "kpi.snapshot")
+        self.assertIsInstance(kpi["data"]["data"], dict)
+        if kpi["id"] is not None:
+            self.assertEqual(kpi["id"], kpi["data"]["seq"])
+        # The viewer reads orders but not users or tokens.
+        viewer.wait(lambda st: [m for m in st.of_order(order["id"])
+                                if m["event"] == "order.created"], "order.created")
+        self.assertFalse(viewer.events("user.created", "token.created"))
 
     def test_bad_requests(self):
         self.assertEqual(self.open(None).status, 401)
