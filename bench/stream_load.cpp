@@ -163,7 +163,12 @@ asio::awaitable<void> stream_client(const Options& o, ClientStats& st) {
         g_started.fetch_add(1);
         continue;
       }
-      if (msg.find("\nevent: order.created\n") == std::string_view::npos) continue;
+      // "id: N\nevent: TYPE\n…": look at the second line only.
+      const auto nl = msg.find('\n');
+      if (nl == std::string_view::npos ||
+          !msg.substr(nl + 1).starts_with("event: order.created\n")) {
+        continue;
+      }
       auto agg = json_string(msg, "\"aggregate_id\":\"");
       const int64_t at = parse_rfc3339_micros(json_string(msg, "\"occurred_at\":\""));
       if (agg.empty() || at < 0) continue;

@@ -258,8 +258,11 @@ void Server::Impl::begin_shutdown() {
   for (auto& c : live) {
     asio::post(c->stream.get_executor(), [c] {
       if (c->streaming) {
-        // An event stream never finishes by itself: end it now, not at the grace period.
+        // An event stream never finishes by itself: end it now, not at the grace period,
+        // even when a client that stopped reading holds up its write.
         c->streaming->stop();
+        boost::system::error_code ignored;
+        c->stream.socket().cancel(ignored);
       } else if (c->idle.load()) {
         boost::system::error_code ignored;
         c->stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
