@@ -162,9 +162,11 @@ class SseHubTest : public ::testing::Test {
     return pump([&] { return parse(r->text).msgs.size() >= n; });
   }
 
+  // The hub outlives the io_context, whose pending coroutines still hold clients (as in
+  // serve.cpp, where the hub outlives the server).
   metrics::Registry registry;
-  asio::io_context ioc{1};
   std::unique_ptr<SseHub> hub;
+  asio::io_context ioc{1};
 };
 
 TEST(StreamPermissionTest, MapsTypePrefixesToReadPermissions) {
