@@ -94,13 +94,13 @@ std::shared_ptr<const SseFrame> SseHub::event_frame(const events::Event& ev) {
   return f;
 }
 
-std::shared_ptr<const SseFrame> SseHub::derived_frame(const std::string& type,
+std::shared_ptr<const SseFrame> SseHub::derived_frame(std::string type,
                                                       const std::string& data_json, int64_t seq) {
   auto f = frame_head(seq, type);
   f->derived = true;
   boost::system::error_code ec;
   json::value data = json::parse(data_json, ec);
-  json::object o{{"type", type}, {"seq", seq}};
+  json::object o{{"type", std::move(type)}, {"seq", seq}};
   o["data"] = ec ? json::value(data_json) : std::move(data);
   f->text.append("data: ");
   f->text.append(json::serialize(o));
@@ -120,12 +120,14 @@ void SseHub::publish(const std::vector<events::Event>& batch) {
   deliver(frames);
 }
 
+// By value, as the analytics module's LiveSink hands it over; the text is only read.
+// NOLINTNEXTLINE(performance-unnecessary-value-param)
 void SseHub::publish_derived(std::string type, std::string data_json, int64_t seq) {
   {
     std::lock_guard lock(mu_);
     if (clients_.empty()) return;
   }
-  deliver({derived_frame(type, data_json, seq)});
+  deliver({derived_frame(std::move(type), data_json, seq)});
 }
 
 void SseHub::deliver(const std::vector<std::shared_ptr<const SseFrame>>& frames) {
@@ -194,8 +196,8 @@ SseClient::SseClient(SseHub& hub, std::string user_id, uint32_t allowed,
     : hub_(hub),
       user_id_(std::move(user_id)),
       allowed_(allowed),
-      executor_(executor),
-      timer_(executor),
+      executor_(std::move(executor)),
+      timer_(executor_),
       last_write_(std::chrono::steady_clock::now()) {}
 
 SseClient::~SseClient() { hub_.remove(this); }

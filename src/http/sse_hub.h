@@ -137,7 +137,7 @@ class SseHub {
 
   // The wire text of an outbox event and of a derived message.
   static std::shared_ptr<const SseFrame> event_frame(const events::Event& ev);
-  static std::shared_ptr<const SseFrame> derived_frame(const std::string& type,
+  static std::shared_ptr<const SseFrame> derived_frame(std::string type,
                                                        const std::string& data_json, int64_t seq);
 
  private:
