@@ -131,12 +131,13 @@ Result<json::array> stock(db::Connection& conn, const ViewParams& p) {
 // Six rows, one per bucket in order; with `bucket`, the open invoices in that bucket.
 Result<json::array> ageing(db::Connection& conn, const ModuleContext& ctx, const ViewParams& p) {
   Day as_of = p.as_of.value_or(ctx.today());
-  const char* only = nullptr;
+  constexpr size_t kNone = std::size(kAgeingBuckets);
+  size_t only = kNone;
   if (p.bucket) {
-    for (const char* b : kAgeingBuckets) {
-      if (*p.bucket == b) only = b;
+    for (size_t i = 0; i < kNone; ++i) {
+      if (*p.bucket == kAgeingBuckets[i]) only = i;
     }
-    if (only == nullptr) {
+    if (only == kNone) {
       return Error::invalid_field(
           "invalid_bucket", "bucket must be one of current, 1-30, 31-60, 61-90, 91-120, >120.",
           "bucket");
@@ -156,12 +157,10 @@ Result<json::array> ageing(db::Connection& conn, const ModuleContext& ctx, const
     if (!has) break;
     auto due_date = parse_date(q.text(4));
     int64_t overdue = due_date ? as_of - *due_date : 0;
-    const char* b = ageing_bucket(overdue);
-    size_t i = 0;
-    while (kAgeingBuckets[i] != b) ++i;
+    size_t i = ageing_bucket(overdue);
     count[i] += 1;
     due[i] += q.int64(6);
-    if (only == b) {
+    if (only == i) {
       invoices.push_back(json::object{{"invoice_id", q.text(0)},
                                       {"number", q.text(1)},
                                       {"customer_id", q.text(2)},
@@ -172,7 +171,7 @@ Result<json::array> ageing(db::Connection& conn, const ModuleContext& ctx, const
                                       {"amount_due", money(q.int64(6))}});
     }
   }
-  if (only != nullptr) return invoices;
+  if (only != kNone) return invoices;
   json::array out;
   for (size_t i = 0; i < count.size(); ++i) {
     out.push_back(json::object{

@@ -177,13 +177,13 @@ const std::vector<std::string>& followed_event_types() {
   return kTypes;
 }
 
-const char* ageing_bucket(int64_t days_overdue) {
-  if (days_overdue <= 0) return kAgeingBuckets[0];
-  if (days_overdue <= 30) return kAgeingBuckets[1];
-  if (days_overdue <= 60) return kAgeingBuckets[2];
-  if (days_overdue <= 90) return kAgeingBuckets[3];
-  if (days_overdue <= 120) return kAgeingBuckets[4];
-  return kAgeingBuckets[5];
+size_t ageing_bucket(int64_t days_overdue) {
+  if (days_overdue <= 0) return 0;
+  if (days_overdue <= 30) return 1;
+  if (days_overdue <= 60) return 2;
+  if (days_overdue <= 90) return 3;
+  if (days_overdue <= 120) return 4;
+  return 5;
 }
 
 Status apply_event(db::Connection& tx, const ModuleContext& ctx, const events::Event& ev) {

@@ -47,7 +47,8 @@ Result<Kpis> read_kpis(db::Connection& conn, const ModuleContext& ctx);
 // 1-30, 31-60, 61-90, 91-120, >120.
 inline constexpr const char* kAgeingBuckets[] = {"current", "1-30",   "31-60",
                                                  "61-90",   "91-120", ">120"};
-// The bucket of an invoice `days_overdue` days past its due date (0 or less: current).
-const char* ageing_bucket(int64_t days_overdue);
+// The index in kAgeingBuckets of an invoice `days_overdue` days past its due date (0 or
+// less: current).
+size_t ageing_bucket(int64_t days_overdue);
 
 }  // namespace smartdairy::modules::analytics

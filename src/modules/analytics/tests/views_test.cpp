@@ -123,17 +123,17 @@ class ViewsTest : public testing::ModuleTest {
 };
 
 TEST(AgeingBuckets, FollowTheDaysPastTheDueDate) {
-  EXPECT_STREQ(ageing_bucket(-5), "current");
-  EXPECT_STREQ(ageing_bucket(0), "current");
-  EXPECT_STREQ(ageing_bucket(1), "1-30");
-  EXPECT_STREQ(ageing_bucket(30), "1-30");
-  EXPECT_STREQ(ageing_bucket(31), "31-60");
-  EXPECT_STREQ(ageing_bucket(60), "31-60");
-  EXPECT_STREQ(ageing_bucket(61), "61-90");
-  EXPECT_STREQ(ageing_bucket(90), "61-90");
-  EXPECT_STREQ(ageing_bucket(91), "91-120");
-  EXPECT_STREQ(ageing_bucket(120), "91-120");
-  EXPECT_STREQ(ageing_bucket(121), ">120");
+  EXPECT_STREQ(kAgeingBuckets[ageing_bucket(-5)], "current");
+  EXPECT_STREQ(kAgeingBuckets[ageing_bucket(0)], "current");
+  EXPECT_STREQ(kAgeingBuckets[ageing_bucket(1)], "1-30");
+  EXPECT_STREQ(kAgeingBuckets[ageing_bucket(30)], "1-30");
+  EXPECT_STREQ(kAgeingBuckets[ageing_bucket(31)], "31-60");
+  EXPECT_STREQ(kAgeingBuckets[ageing_bucket(60)], "31-60");
+  EXPECT_STREQ(kAgeingBuckets[ageing_bucket(61)], "61-90");
+  EXPECT_STREQ(kAgeingBuckets[ageing_bucket(90)], "61-90");
+  EXPECT_STREQ(kAgeingBuckets[ageing_bucket(91)], "91-120");
+  EXPECT_STREQ(kAgeingBuckets[ageing_bucket(120)], "91-120");
+  EXPECT_STREQ(kAgeingBuckets[ageing_bucket(121)], ">120");
 }
 
 // A randomized workload — orders, cancels, shipments, completions, part payments, stock
