@@ -166,7 +166,7 @@ int serve(const ServeConfig& config) {
 
   http::Router router(auth::is_known_permission);
   register_platform_routes(router, **db, registry);
-  register_stream_route(router, hub, (*db)->readers());
+  register_stream_route(router, hub, (*db)->readers(), auth_module.authenticator());
   auth_module.register_routes(router);
   parties.register_routes(router);
   catalog.register_routes(router);

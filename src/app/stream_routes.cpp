@@ -45,7 +45,15 @@ Result<std::optional<int64_t>> resume_point(const Request& req) {
   return std::optional<int64_t>(v);
 }
 
-asio::awaitable<Response> open_stream(http::SseHub* hub, db::ReaderPool* readers, Request& req) {
+// The caller's session or token still yields the same user with the same role.
+asio::awaitable<bool> still_valid(http::Authenticator* auth, std::shared_ptr<const Request> creds,
+                                  std::string user_id, std::string role) {
+  auto p = co_await auth->authenticate(*creds);
+  co_return p && p->user_id == user_id && p->role == role;
+}
+
+asio::awaitable<Response> open_stream(http::SseHub* hub, db::ReaderPool* readers,
+                                      http::Authenticator* auth, Request& req) {
   auto after = resume_point(req);
   if (!after.ok()) co_return http::error_response(after.error(), req);
   auto ex = co_await asio::this_coro::executor;
@@ -54,6 +62,17 @@ asio::awaitable<Response> open_stream(http::SseHub* hub, db::ReaderPool* readers
   auto client = hub->open(*req.principal, ex);
   if (!client.ok()) co_return http::error_response(client.error(), req);
   std::shared_ptr<http::SseClient> c = std::move(*client);
+  {
+    // Only what authenticate() reads: the credentials, never the whole request.
+    auto creds = std::make_shared<Request>();
+    for (const auto& [name, value] : req.headers) {
+      if (name == "authorization" || name == "cookie") creds->headers.emplace_back(name, value);
+    }
+    creds->remote_ip = req.remote_ip;
+    c->set_revalidate([auth, creds, user = req.principal->user_id, role = req.principal->role] {
+      return still_valid(auth, creds, user, role);
+    });
+  }
   if (!*after) co_return Response::event_stream(c, c->start_live());
   const int64_t a = **after;
   const int64_t limit = hub->options().replay_limit + 1;
@@ -70,9 +89,12 @@ asio::awaitable<Response> open_stream(http::SseHub* hub, db::ReaderPool* readers
 
 }  // namespace
 
-void register_stream_route(http::Router& router, http::SseHub& hub, db::ReaderPool& readers) {
+void register_stream_route(http::Router& router, http::SseHub& hub, db::ReaderPool& readers,
+                           http::Authenticator& auth) {
   router.add(http::Method::kGet, "/api/v1/stream", http::kAuthenticated,
-             [hub = &hub, readers = &readers](Request& r) { return open_stream(hub, readers, r); });
+             [hub = &hub, readers = &readers, auth = &auth](Request& r) {
+               return open_stream(hub, readers, auth, r);
+             });
 }
 
 }  // namespace smartdairy::app

@@ -198,7 +198,8 @@ SseClient::SseClient(SseHub& hub, std::string user_id, uint32_t allowed,
       allowed_(allowed),
       executor_(std::move(executor)),
       timer_(executor_),
-      last_write_(std::chrono::steady_clock::now()) {}
+      last_write_(std::chrono::steady_clock::now()),
+      last_check_(last_write_) {}
 
 SseClient::~SseClient() { hub_.remove(this); }
 
@@ -240,6 +241,8 @@ void SseClient::stop() {
   queued_bytes_ = 0;
   wake_locked();
 }
+
+void SseClient::set_revalidate(Revalidate still_valid) { revalidate_ = std::move(still_valid); }
 
 std::string SseClient::start_live() {
   return "retry: " + std::to_string(hub_.options_.retry_ms) + "\n\n";
@@ -302,7 +305,15 @@ std::string SseClient::render(const std::vector<std::shared_ptr<const SseFrame>>
 
 asio::awaitable<std::optional<std::string>> SseClient::next() {
   constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+  const auto every = hub_.options_.heartbeat;
   for (;;) {
+    if (revalidate_ && std::chrono::steady_clock::now() - last_check_ >= every) {
+      last_check_ = std::chrono::steady_clock::now();
+      if (!co_await revalidate_()) {
+        stop();
+        co_return std::nullopt;
+      }
+    }
     std::vector<std::shared_ptr<const SseFrame>> frames;
     bool over = false;
     {
@@ -324,14 +335,16 @@ asio::awaitable<std::optional<std::string>> SseClient::next() {
       last_write_ = std::chrono::steady_clock::now();
       co_return out;
     }
-    timer_.expires_at(last_write_ + hub_.options_.heartbeat);
+    // Woken by data, stop(), the heartbeat or the next revalidation, whichever is first.
+    timer_.expires_at(std::min(last_write_, revalidate_ ? last_check_ : last_write_) + every);
     auto [ec] = co_await timer_.async_wait(kTuple);
     bool heartbeat = false;
     {
       std::lock_guard lock(mu_);
       waiting_ = false;
       wake_posted_ = false;
-      heartbeat = !ec && queue_.empty() && !stopped_ && !dropped_;
+      heartbeat = !ec && queue_.empty() && !stopped_ && !dropped_ &&
+                  std::chrono::steady_clock::now() >= last_write_ + every;
     }
     if (heartbeat) {
       last_write_ = std::chrono::steady_clock::now();

@@ -78,6 +78,12 @@ class SseClient final : public ResponseStream, public std::enable_shared_from_th
   // True once the hub dropped this client for falling too far behind.
   bool dropped() const;
 
+  // Asks `still_valid` once per heartbeat interval whether the caller may still read (the
+  // session was not logged out, the token not revoked, the role not changed); the stream
+  // ends when it says no. Requires: called before next(), on the client's executor.
+  using Revalidate = std::function<boost::asio::awaitable<bool>()>;
+  void set_revalidate(Revalidate still_valid);
+
  private:
   friend class SseHub;
   // Queues `frame` if the client may see it; false if this overflowed the buffer (the client
@@ -105,6 +111,8 @@ class SseClient final : public ResponseStream, public std::enable_shared_from_th
   int64_t skip_upto_ = 0;  // live outbox events at or below this were replayed
   int64_t last_id_ = 0;    // the client's Last-Event-ID as of what we sent
   std::chrono::steady_clock::time_point last_write_;
+  std::chrono::steady_clock::time_point last_check_;
+  Revalidate revalidate_;
 };
 
 // Fans committed events out to the stream clients (DESIGN.md §3). publish() runs on the

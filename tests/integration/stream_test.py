@@ -26,12 +26,15 @@ class SseStream:
     """One GET /api/v1/stream over a plain socket, parsed by a reader thread as bytes come."""
 
     def __init__(self, server: harness.Server, token: Optional[str],
-                 last_event_id: Optional[Any] = None, query: str = ""):
+                 last_event_id: Optional[Any] = None, query: str = "",
+                 session: Optional[harness.Session] = None):
         self.sock = server.connect(TIMEOUT)
         lines = [f"GET /api/v1/stream{query} HTTP/1.1", f"Host: {harness.HOST}",
                  "Accept: text/event-stream"]
         if token is not None:
             lines.append("Authorization: Bearer " + token)
+        if session is not None:
+            lines.append("Cookie: " + session.cookie_header)
         if last_event_id is not None:
             lines.append(f"Last-Event-ID: {last_event_id}")
         self.sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
@@ -343,6 +346,28 @@ class StreamLimitsTest(ServerTestCase):
             s.close()
             return s.status == 200
         harness.wait_until(reopened, TIMEOUT, 0.05, "a free stream slot")
+
+    def test_logout_and_token_revocation_end_the_stream(self):
+        srv = self.new_server(args=["--sse-heartbeat-ms", "200"])
+        with srv.client() as c:
+            session = harness.login(c, "admin", srv.admin_password)
+            by_cookie = SseStream(srv, None, session=session)
+            self.addCleanup(by_cookie.close)
+            self.assertEqual(by_cookie.status, 200)
+            created = harness.create_token(c, session, "streamer")
+            by_token = SseStream(srv, created["token"])
+            self.addCleanup(by_token.close)
+            self.assertEqual(by_token.status, 200)
+            by_token.wait(lambda st: st.pings >= 1, "a heartbeat on the token's stream")
+
+            r = c.request("DELETE", f"/api/v1/auth/tokens/{created['id']}", auth=session)
+            self.assertEqual(r.status, 204, str(r))
+            by_token.wait(lambda st: st.closed, "the revoked token's stream to end", 5)
+            self.assertFalse(by_cookie.closed, "only the revoked token's stream ends")
+
+            r = c.post("/api/v1/auth/logout", auth=session)
+            self.assertEqual(r.status, 204, str(r))
+            by_cookie.wait(lambda st: st.closed, "the logged-out session's stream to end", 5)
 
     def test_sigterm_with_an_open_stream_exits_promptly(self):
         srv = self.new_server()

@@ -372,6 +372,25 @@ TEST_F(SseHubTest, PerUserCap) {
   EXPECT_EQ(registry.gauge("smartdairy_sse_clients", "Open live event streams.").value(), 1);
 }
 
+TEST_F(SseHubTest, StreamEndsWhenTheCredentialsNoLongerHold) {
+  SseOptions o;
+  o.heartbeat = milliseconds(30);
+  make_hub(o);
+  auto c = open(user("admin"));
+  auto checks = std::make_shared<int>(0);
+  c->set_revalidate([checks]() -> asio::awaitable<bool> {
+    ++*checks;
+    co_return *checks < 3;  // logged out before the third check
+  });
+  auto r = start_reader(c, c->start_live());
+  hub->publish(evs(1, 1));
+  ASSERT_TRUE(has_ids(r, 1));
+  ASSERT_TRUE(pump([&] { return r->ended; }, milliseconds(2000)));
+  EXPECT_EQ(*checks, 3);
+  // Checked once per heartbeat interval, not on every message.
+  EXPECT_GE(parse(r->text).pings, 1);
+}
+
 TEST_F(SseHubTest, StopFromAnotherThreadEndsAWaitingStream) {
   SseOptions o;
   o.heartbeat = std::chrono::hours(1);
