@@ -94,7 +94,16 @@ bool DurableConsumer::run(db::Connection& tx, size_t& processed, int64_t& new_of
       "updated_at = excluded.updated_at",
       name_, last, SystemClock::instance().now_micros());
   if (!st.ok()) return false;
-  if (batch_end_) after_commit_ = batch_end_(tx, last);
+  if (batch_end_) {
+    auto then = batch_end_(tx, last);
+    if (!then.ok()) {
+      errors_.fetch_add(1, std::memory_order_relaxed);
+      log::error("consumer failed at the end of a batch; will retry the batch",
+                 {{"consumer", name_}, {"seq", last}, {"error", then.error().message}});
+      return false;
+    }
+    after_commit_ = std::move(*then);
+  }
   processed = batch->size();
   new_offset = last;
   return true;

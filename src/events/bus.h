@@ -39,10 +39,13 @@ class DurableConsumer {
   // True after a run failed or could not be queued: the next commit wakes it whatever its
   // types, so a failed event is retried and never counted as caught up.
   bool needs_retry() const { return needs_retry_.load(); }
-  // Runs inside the consumer's transaction after each batch it applied; the function it
-  // returns (if any) runs on the writer thread once that transaction has committed — for
-  // derived live messages such as the dashboard's KPIs. Set before the bus starts.
-  using BatchEnd = std::function<std::function<void()>(db::Connection& tx, int64_t last_seq)>;
+  // Runs inside the consumer's transaction after each batch it applied: a consumer may
+  // gather what its events touched and write once per batch. An error rolls the batch back
+  // (retried like a failed event). The function it returns (if any) runs on the writer thread
+  // once the transaction has committed — for derived live messages such as the dashboard's
+  // KPIs. Set before the bus starts.
+  using BatchEnd =
+      std::function<Result<std::function<void()>>(db::Connection& tx, int64_t last_seq)>;
   void set_batch_end(BatchEnd fn) { batch_end_ = std::move(fn); }
   const std::string& name() const { return name_; }
   int64_t offset() const { return offset_.load(std::memory_order_relaxed); }

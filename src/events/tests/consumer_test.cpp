@@ -219,6 +219,47 @@ TEST_F(ConsumerTest, FailingHandlerHoldsTheCursorUntilItSucceeds) {
   EXPECT_EQ(stored_cursor("flaky"), 10);
 }
 
+// A consumer that gathers its batch and writes at the end of it: the batch-end hook runs in
+// the batch's transaction, its failure rolls the whole batch back (retried from the same
+// cursor), and what it returns runs only once the batch has committed.
+TEST_F(ConsumerTest, BatchEndWritesWithTheBatchAndActsAfterItsCommit) {
+  std::atomic<bool> failing{true};
+  std::vector<Event> noted;  // writer thread only
+  std::atomic<int64_t> announced{0};
+  DurableConsumer gather(
+      "gather",
+      [&](db::Connection&, const Event& ev) -> Status {
+        noted.push_back(ev);
+        return {};
+      },
+      writer(), 4);
+  gather.set_batch_end([&](db::Connection& tx, int64_t last_seq) -> Result<std::function<void()>> {
+    auto batch = std::exchange(noted, {});
+    for (const auto& ev : batch) SD_RETURN_IF_ERROR(record(tx, "gather", ev));
+    if (failing.load() && last_seq == 8) {
+      return Error::unprocessable("batch_failed", "cannot write the batch ending at 8");
+    }
+    return std::function<void()>([&announced, last_seq] { announced.store(last_seq); });
+  });
+  WriterStopper stop_writer(writer());
+  writer().start();
+  ASSERT_NO_FATAL_FAILURE(append_committed(10));
+
+  // Batches of 4: 1-4 commits and is announced; 5-8 fails at its end and rolls back.
+  gather.wake();
+  ASSERT_TRUE(eventually([&] { return gather.errors() >= 1; }));
+  flush();
+  EXPECT_EQ(applied_rows("gather"), 4);
+  EXPECT_EQ(stored_cursor("gather"), 4);
+  EXPECT_EQ(announced.load(), 4);
+
+  failing.store(false);
+  ASSERT_TRUE(catch_up(gather, 10));
+  flush();
+  expect_applied_once_in_order("gather", 10);
+  EXPECT_EQ(announced.load(), 10);
+}
+
 TEST_F(ConsumerTest, SubscribersReceiveOnlyCommittedEventsInOrder) {
   Bus bus(writer());
   std::mutex mu;

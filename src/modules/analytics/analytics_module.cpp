@@ -142,22 +142,29 @@ AnalyticsModule::~AnalyticsModule() { console_pool_.stop(); }
 
 void AnalyticsModule::subscribe(events::Bus& bus, LiveSink live) {
   ModuleContext ctx = ctx_;
+  // Used on the writer thread only: the consumer's events are noted, then applied once at
+  // the end of its batch, in the batch's transaction.
+  auto updater = std::make_shared<ViewUpdater>(ctx);
   auto& consumer = bus.add_consumer(
       kConsumerName,
-      [ctx](db::Connection& tx, const events::Event& ev) { return apply_event(tx, ctx, ev); },
+      [updater](db::Connection&, const events::Event& ev) {
+        updater->note(ev);
+        return Status();
+      },
       followed_event_types());
-  if (!live) return;
   consumer.set_batch_end(
-      [ctx, live](db::Connection& tx, int64_t last_seq) -> std::function<void()> {
+      [ctx, updater, live](db::Connection& tx, int64_t last_seq) -> Result<std::function<void()>> {
+        SD_RETURN_IF_ERROR(updater->flush(tx));
+        if (!live) return std::function<void()>();
         auto k = read_kpis(tx, ctx);
         if (!k.ok()) {
           log::warn("cannot read the KPIs for the live stream", {{"error", k.error().message}});
-          return {};
+          return std::function<void()>();
         }
         k->seq = last_seq;
-        return [live, data = kpis_json(*k, ctx.currency), last_seq] {
+        return std::function<void()>([live, data = kpis_json(*k, ctx.currency), last_seq] {
           live("kpi.snapshot", data, last_seq);
-        };
+        });
       });
 }
 

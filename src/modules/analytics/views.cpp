@@ -2,7 +2,9 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
+#include <map>
 #include <set>
+#include <utility>
 
 #include "core/clock.h"
 #include "core/dates.h"
@@ -18,95 +20,104 @@ int64_t offset_seconds(const ModuleContext& ctx) {
   return static_cast<int64_t>(ctx.utc_offset_minutes) * 60;
 }
 
-// An order's contribution to the views, added (sign +1) or taken back (sign -1) as of
-// `status`. The amounts, hour, day and customer of an order never change; only its status.
-Status apply_order(db::Connection& tx, const ModuleContext& ctx, const std::string& order_id,
-                   const std::string& status, int64_t sign) {
-  SD_RETURN_IF_ERROR(
-      tx.execute("INSERT INTO analytics_orders_by_status (status, orders, total) "
-                 "SELECT ?, ?, ? * total FROM orders WHERE id = ? "
-                 "ON CONFLICT (status) DO UPDATE SET orders = orders + excluded.orders, "
-                 "total = total + excluded.total",
-                 status, sign, sign, order_id));
-  SD_RETURN_IF_ERROR(
-      tx.execute("DELETE FROM analytics_orders_by_status WHERE status = ? AND orders = 0", status));
-  if (status == "cancelled") return {};
+// Sums of contributions per key, written once per key when a batch is flushed. For sales
+// rows: count = orders, a/b/c = subtotal/vat_total/total; for products: count = qty, a/b/c =
+// net/vat/total; for statuses: count = orders, c = total; for cash: count = payments, c =
+// amount. `taken_back`: something was subtracted, so the row may have dropped to zero.
+struct Sums {
+  int64_t count = 0, a = 0, b = 0, c = 0;
+  bool taken_back = false;
+  bool zero() const { return count == 0 && a == 0 && b == 0 && c == 0; }
+};
+using Key2 = std::pair<std::string, std::string>;
+struct Deltas {
+  std::map<std::string, Sums> hour, day, status;
+  std::map<Key2, Sums> customer, product, cash;
+};
 
-  const int64_t off = offset_seconds(ctx);
-  SD_RETURN_IF_ERROR(tx.execute(
-      "INSERT INTO analytics_sales_by_hour (hour, orders, subtotal, vat_total, total) "
-      "SELECT strftime('%Y-%m-%dT%H:00', created_at / 1000000 + ?, 'unixepoch'), ?, "
-      "? * subtotal, ? * vat_total, ? * total FROM orders WHERE id = ? "
-      "ON CONFLICT (hour) DO UPDATE SET orders = orders + excluded.orders, "
-      "subtotal = subtotal + excluded.subtotal, vat_total = vat_total + excluded.vat_total, "
-      "total = total + excluded.total",
-      off, sign, sign, sign, sign, order_id));
-  SD_RETURN_IF_ERROR(tx.execute(
-      "INSERT INTO analytics_sales_by_day (day, orders, subtotal, vat_total, total) "
-      "SELECT placed_on, ?, ? * subtotal, ? * vat_total, ? * total FROM orders WHERE id = ? "
-      "ON CONFLICT (day) DO UPDATE SET orders = orders + excluded.orders, "
-      "subtotal = subtotal + excluded.subtotal, vat_total = vat_total + excluded.vat_total, "
-      "total = total + excluded.total",
-      sign, sign, sign, sign, order_id));
-  SD_RETURN_IF_ERROR(tx.execute(
-      "INSERT INTO analytics_revenue_by_customer "
-      "(day, customer_id, orders, subtotal, vat_total, total) "
-      "SELECT placed_on, customer_id, ?, ? * subtotal, ? * vat_total, ? * total FROM orders "
-      "WHERE id = ? "
-      "ON CONFLICT (day, customer_id) DO UPDATE SET orders = orders + excluded.orders, "
-      "subtotal = subtotal + excluded.subtotal, vat_total = vat_total + excluded.vat_total, "
-      "total = total + excluded.total",
-      sign, sign, sign, sign, order_id));
-  SD_RETURN_IF_ERROR(tx.execute(
-      "INSERT INTO analytics_revenue_by_product (day, sku, qty, net, vat, total) "
-      "SELECT o.placed_on, l.sku, ? * l.qty, ? * l.net, ? * l.vat, ? * l.total "
-      "FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE l.order_id = ? "
-      "ON CONFLICT (day, sku) DO UPDATE SET qty = qty + excluded.qty, net = net + excluded.net, "
-      "vat = vat + excluded.vat, total = total + excluded.total",
-      sign, sign, sign, sign, order_id));
-  if (sign > 0) return {};
-  // Taking an order back may empty a row; a rebuild would not have it.
-  SD_RETURN_IF_ERROR(tx.execute(
-      "DELETE FROM analytics_sales_by_hour WHERE orders = 0 AND hour = "
-      "(SELECT strftime('%Y-%m-%dT%H:00', created_at / 1000000 + ?, 'unixepoch') FROM orders "
-      "WHERE id = ?)",
-      off, order_id));
-  SD_RETURN_IF_ERROR(
-      tx.execute("DELETE FROM analytics_sales_by_day WHERE orders = 0 AND day = "
-                 "(SELECT placed_on FROM orders WHERE id = ?)",
-                 order_id));
-  SD_RETURN_IF_ERROR(tx.execute(
-      "DELETE FROM analytics_revenue_by_customer WHERE orders = 0 AND (day, customer_id) = "
-      "(SELECT placed_on, customer_id FROM orders WHERE id = ?)",
-      order_id));
-  return tx.execute(
-      "DELETE FROM analytics_revenue_by_product WHERE qty = 0 AND day = "
-      "(SELECT placed_on FROM orders WHERE id = ?) AND sku IN "
-      "(SELECT sku FROM order_lines WHERE order_id = ?)",
-      order_id, order_id);
+void add_to(Sums& s, int64_t sign, int64_t count, int64_t a, int64_t b, int64_t c) {
+  s.count += sign * count;
+  s.a += sign * a;
+  s.b += sign * b;
+  s.c += sign * c;
+  if (sign < 0) s.taken_back = true;
+}
+
+struct OrderRow {
+  std::string status;
+  std::optional<std::string> counted_as;  // the status the views last counted it with
+  std::string hour, day, customer_id;
+  int64_t subtotal = 0, vat_total = 0, total = 0;
+};
+struct LineRow {
+  std::string sku;
+  int64_t qty = 0, net = 0, vat = 0, total = 0;
+};
+
+// Adds (sign +1) or takes back (-1) what an order counts for as of `status`.
+void count_order(Deltas& d, const OrderRow& o, const std::vector<LineRow>& lines,
+                 const std::string& status, int64_t sign) {
+  add_to(d.status[status], sign, 1, 0, 0, o.total);
+  if (status == "cancelled") return;
+  add_to(d.hour[o.hour], sign, 1, o.subtotal, o.vat_total, o.total);
+  add_to(d.day[o.day], sign, 1, o.subtotal, o.vat_total, o.total);
+  add_to(d.customer[{o.day, o.customer_id}], sign, 1, o.subtotal, o.vat_total, o.total);
+  for (const auto& l : lines) add_to(d.product[{o.day, l.sku}], sign, l.qty, l.net, l.vat, l.total);
 }
 
 // Replaces what the order was counted as with what it is now.
-Status refresh_order(db::Connection& tx, const ModuleContext& ctx, const std::string& order_id) {
-  SD_ASSIGN_OR_RETURN(auto now, tx.scalar_text("SELECT status FROM orders WHERE id = ?", order_id));
-  if (!now) return {};  // not an order of this database (nothing to count)
-  SD_ASSIGN_OR_RETURN(
-      auto before,
-      tx.scalar_text("SELECT status FROM analytics_order_facts WHERE order_id = ?", order_id));
-  if (before == now) return {};
-  if (before) SD_RETURN_IF_ERROR(apply_order(tx, ctx, order_id, *before, -1));
-  SD_RETURN_IF_ERROR(apply_order(tx, ctx, order_id, *now, +1));
+Status refresh_order(db::Connection& tx, const ModuleContext& ctx, Deltas& d,
+                     const std::string& order_id) {
+  OrderRow o;
+  {
+    SD_ASSIGN_OR_RETURN(
+        auto q, tx.query("SELECT o.status, f.status, "
+                         "strftime('%Y-%m-%dT%H:00', o.created_at / 1000000 + ?, 'unixepoch'), "
+                         "o.placed_on, o.customer_id, o.subtotal, o.vat_total, o.total "
+                         "FROM orders o LEFT JOIN analytics_order_facts f ON f.order_id = o.id "
+                         "WHERE o.id = ?",
+                         offset_seconds(ctx), order_id));
+    SD_ASSIGN_OR_RETURN(bool has, q.step());
+    if (!has) return {};  // not an order of this database: nothing to count
+    o = OrderRow{q.text(0), q.optional_text(1), q.text(2),  q.text(3),
+                 q.text(4), q.int64(5),         q.int64(6), q.int64(7)};
+  }
+  if (o.counted_as == o.status) return {};
+  std::vector<LineRow> lines;
+  SD_ASSIGN_OR_RETURN(auto q, tx.query("SELECT sku, qty, net, vat, total FROM order_lines "
+                                       "WHERE order_id = ?",
+                                       order_id));
+  for (;;) {
+    SD_ASSIGN_OR_RETURN(bool has, q.step());
+    if (!has) break;
+    lines.push_back({q.text(0), q.int64(1), q.int64(2), q.int64(3), q.int64(4)});
+  }
+  if (o.counted_as) count_order(d, o, lines, *o.counted_as, -1);
+  count_order(d, o, lines, o.status, +1);
   return tx.execute(
       "INSERT INTO analytics_order_facts (order_id, status) VALUES (?, ?) "
       "ON CONFLICT (order_id) DO UPDATE SET status = excluded.status",
-      order_id, *now);
+      order_id, o.status);
+}
+
+// A payment is immutable and its event is applied exactly once: it is added, never replaced.
+Status count_payment(db::Connection& tx, const ModuleContext& ctx, Deltas& d,
+                     const std::string& payment_id) {
+  SD_ASSIGN_OR_RETURN(auto q, tx.query("SELECT date(received_at / 1000000 + ?, 'unixepoch'), "
+                                       "method, amount FROM payments WHERE id = ?",
+                                       offset_seconds(ctx), payment_id));
+  SD_ASSIGN_OR_RETURN(bool has, q.step());
+  if (!has) return Error::internal("payment " + payment_id + " of a payment.received is missing");
+  add_to(d.cash[{q.text(0), q.text(1)}], +1, 1, 0, 0, q.int64(2));
+  return {};
 }
 
 Status refresh_stock(db::Connection& tx, const std::string& sku) {
-  SD_RETURN_IF_ERROR(tx.execute("DELETE FROM analytics_stock_levels WHERE sku = ?", sku));
   return tx.execute(
       "INSERT INTO analytics_stock_levels (sku, on_hand, reserved, reorder_point) "
-      "SELECT sku, on_hand, reserved, reorder_point FROM stock_items WHERE sku = ?",
+      "SELECT sku, on_hand, reserved, reorder_point FROM stock_items WHERE sku = ? "
+      "ON CONFLICT (sku) DO UPDATE SET on_hand = excluded.on_hand, "
+      "reserved = excluded.reserved, reorder_point = excluded.reorder_point",
       sku);
 }
 
@@ -123,15 +134,80 @@ Status refresh_invoice(db::Connection& tx, const std::string& invoice_id) {
                     invoice_id);
 }
 
-// A payment is immutable and its event is applied exactly once: it is added, never replaced.
-Status add_payment(db::Connection& tx, const ModuleContext& ctx, const std::string& payment_id) {
-  return tx.execute(
-      "INSERT INTO analytics_cash_by_day (day, method, payments, amount) "
-      "SELECT date(received_at / 1000000 + ?, 'unixepoch'), method, 1, amount FROM payments "
-      "WHERE id = ? "
-      "ON CONFLICT (day, method) DO UPDATE SET payments = payments + excluded.payments, "
-      "amount = amount + excluded.amount",
-      offset_seconds(ctx), payment_id);
+// Writes the summed deltas: one upsert per key, then the rows that dropped to zero go, as a
+// rebuild would not have them.
+Status write_deltas(db::Connection& tx, const Deltas& d) {
+  auto sales = [&tx](const char* table, const char* key,
+                     const std::map<std::string, Sums>& m) -> Status {
+    const std::string upsert =
+        std::string("INSERT INTO ") + table + " (" + key +
+        ", orders, subtotal, vat_total, total) VALUES (?, ?, ?, ?, ?) ON CONFLICT (" + key +
+        ") DO UPDATE SET orders = orders + excluded.orders, subtotal = subtotal + "
+        "excluded.subtotal, vat_total = vat_total + excluded.vat_total, total = total + "
+        "excluded.total";
+    const std::string prune =
+        std::string("DELETE FROM ") + table + " WHERE " + key + " = ? AND orders = 0";
+    for (const auto& [k, s] : m) {
+      if (!s.zero()) SD_RETURN_IF_ERROR(tx.execute(upsert, k, s.count, s.a, s.b, s.c));
+      if (s.taken_back) SD_RETURN_IF_ERROR(tx.execute(prune, k));
+    }
+    return Status();
+  };
+  SD_RETURN_IF_ERROR(sales("analytics_sales_by_hour", "hour", d.hour));
+  SD_RETURN_IF_ERROR(sales("analytics_sales_by_day", "day", d.day));
+  for (const auto& [k, s] : d.customer) {
+    if (!s.zero()) {
+      SD_RETURN_IF_ERROR(tx.execute(
+          "INSERT INTO analytics_revenue_by_customer "
+          "(day, customer_id, orders, subtotal, vat_total, total) VALUES (?, ?, ?, ?, ?, ?) "
+          "ON CONFLICT (day, customer_id) DO UPDATE SET orders = orders + excluded.orders, "
+          "subtotal = subtotal + excluded.subtotal, vat_total = vat_total + excluded.vat_total, "
+          "total = total + excluded.total",
+          k.first, k.second, s.count, s.a, s.b, s.c));
+    }
+    if (s.taken_back) {
+      SD_RETURN_IF_ERROR(
+          tx.execute("DELETE FROM analytics_revenue_by_customer WHERE day = ? "
+                     "AND customer_id = ? AND orders = 0",
+                     k.first, k.second));
+    }
+  }
+  for (const auto& [k, s] : d.product) {
+    if (!s.zero()) {
+      SD_RETURN_IF_ERROR(tx.execute(
+          "INSERT INTO analytics_revenue_by_product (day, sku, qty, net, vat, total) "
+          "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (day, sku) DO UPDATE SET "
+          "qty = qty + excluded.qty, net = net + excluded.net, vat = vat + excluded.vat, "
+          "total = total + excluded.total",
+          k.first, k.second, s.count, s.a, s.b, s.c));
+    }
+    if (s.taken_back) {
+      SD_RETURN_IF_ERROR(tx.execute(
+          "DELETE FROM analytics_revenue_by_product WHERE day = ? AND sku = ? AND qty = 0", k.first,
+          k.second));
+    }
+  }
+  for (const auto& [k, s] : d.status) {
+    if (!s.zero()) {
+      SD_RETURN_IF_ERROR(tx.execute(
+          "INSERT INTO analytics_orders_by_status (status, orders, total) VALUES (?, ?, ?) "
+          "ON CONFLICT (status) DO UPDATE SET orders = orders + excluded.orders, "
+          "total = total + excluded.total",
+          k, s.count, s.c));
+    }
+    if (s.taken_back) {
+      SD_RETURN_IF_ERROR(
+          tx.execute("DELETE FROM analytics_orders_by_status WHERE status = ? AND orders = 0", k));
+    }
+  }
+  for (const auto& [k, s] : d.cash) {
+    SD_RETURN_IF_ERROR(tx.execute(
+        "INSERT INTO analytics_cash_by_day (day, method, payments, amount) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (day, method) DO UPDATE SET payments = payments + excluded.payments, "
+        "amount = amount + excluded.amount",
+        k.first, k.second, s.count, s.c));
+  }
+  return {};
 }
 
 // The SKUs a stock event names: its aggregate (a stock item) and the SKUs of its lines.
@@ -186,24 +262,37 @@ size_t ageing_bucket(int64_t days_overdue) {
   return 5;
 }
 
-Status apply_event(db::Connection& tx, const ModuleContext& ctx, const events::Event& ev) {
-  if (starts_with(ev.type, "order.")) return refresh_order(tx, ctx, ev.aggregate_id);
-  if (starts_with(ev.type, "stock.")) {
-    for (const auto& sku : skus_of(ev)) SD_RETURN_IF_ERROR(refresh_stock(tx, sku));
-    return {};
-  }
-  if (ev.type == "invoice.issued" || ev.type == "invoice.voided") {
-    return refresh_invoice(tx, ev.aggregate_id);
-  }
-  if (ev.type == "payment.received") {
-    SD_RETURN_IF_ERROR(refresh_invoice(tx, ev.aggregate_id));
+void ViewUpdater::note(const events::Event& ev) {
+  if (starts_with(ev.type, "order.")) {
+    orders_.insert(ev.aggregate_id);
+  } else if (starts_with(ev.type, "stock.")) {
+    for (const auto& sku : skus_of(ev)) skus_.insert(sku);
+  } else if (ev.type == "invoice.issued" || ev.type == "invoice.voided") {
+    invoices_.insert(ev.aggregate_id);
+  } else if (ev.type == "payment.received") {
+    invoices_.insert(ev.aggregate_id);
     auto payment_id = string_field(ev.data, "id");
-    if (!payment_id) {
-      return Error::internal("payment.received event " + std::to_string(ev.seq) +
-                             " has no payment id");
+    if (payment_id) {
+      payments_.push_back(std::move(*payment_id));
+    } else if (!malformed_) {
+      malformed_ = Error::internal("payment.received event " + std::to_string(ev.seq) +
+                                   " has no payment id");
     }
-    return add_payment(tx, ctx, *payment_id);
   }
+}
+
+Status ViewUpdater::flush(db::Connection& tx) {
+  auto orders = std::exchange(orders_, {});
+  auto invoices = std::exchange(invoices_, {});
+  auto skus = std::exchange(skus_, {});
+  auto payments = std::exchange(payments_, {});
+  if (auto bad = std::exchange(malformed_, std::nullopt)) return *bad;
+  Deltas d;
+  for (const auto& id : orders) SD_RETURN_IF_ERROR(refresh_order(tx, ctx_, d, id));
+  for (const auto& id : payments) SD_RETURN_IF_ERROR(count_payment(tx, ctx_, d, id));
+  SD_RETURN_IF_ERROR(write_deltas(tx, d));
+  for (const auto& id : invoices) SD_RETURN_IF_ERROR(refresh_invoice(tx, id));
+  for (const auto& sku : skus) SD_RETURN_IF_ERROR(refresh_stock(tx, sku));
   return {};
 }
 

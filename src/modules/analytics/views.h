@@ -5,6 +5,7 @@
 // order, invoice, payment and stock tables of the other modules and never writes them.
 
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -21,11 +22,31 @@ inline constexpr const char* kConsumerName = "analytics.views";
 // The event types the views follow.
 const std::vector<std::string>& followed_event_types();
 
-// Brings the views up to date with what `event` changed: the order, invoice, payment or
-// stock item it names is read as it is now and its contribution replaces the one counted
-// before, so events applied late, or for an entity that has changed since, still converge
-// on what rebuild() computes.
-Status apply_event(db::Connection& tx, const ModuleContext& ctx, const events::Event& event);
+// Brings the views up to date with what a batch of events changed (the `analytics.views`
+// consumer: note() each event, then flush() once in the batch's transaction). Each event
+// names an order, an invoice, a payment or stock items; flush() reads each named entity once,
+// as it is now, and replaces what was counted for it before with what it counts now — so
+// events applied late, or for an entity that has changed since, still converge on what
+// rebuild() computes. Contributions are summed in memory and written once per key (hour,
+// day, product, customer, status, method), which keeps a batch of orders to a few statements
+// each. Writer thread only.
+class ViewUpdater {
+ public:
+  explicit ViewUpdater(const ModuleContext& ctx) : ctx_(ctx) {}
+
+  // Notes what `event` touched; reads and writes nothing.
+  void note(const events::Event& event);
+  // Applies everything noted since the last flush and forgets it, whatever the outcome.
+  Status flush(db::Connection& tx);
+
+ private:
+  ModuleContext ctx_;
+  std::set<std::string> orders_;
+  std::set<std::string> invoices_;
+  std::set<std::string> skus_;
+  std::vector<std::string> payments_;  // each payment.received is applied exactly once
+  std::optional<Error> malformed_;
+};
 
 // Recomputes every view from the source tables and moves the consumer's cursor to the last
 // committed event, in the caller's transaction.
