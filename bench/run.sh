@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Platform (issue 2) and order to cash (issue 3) benchmarks. Prints figures for
-# docs/benchmarks.md; never fails on a figure. Everything runs on loopback, with a temp data
-# dir, and stops by itself.
+# Platform (issue 2), order to cash (issue 3) and live stream (issue 4) benchmarks. Prints
+# figures for docs/benchmarks.md; never fails on a figure. Everything runs on loopback, with a
+# temp data dir, and stops by itself.
 #   bench/run.sh [BUILD_DIR]      BENCH_SECONDS=10 BENCH_CONNECTIONS=64 BENCH_BUILD_TIME=1
-#                                 BENCH_SECTIONS="platform orders browser" BENCH_ORDER_RATES="10000 1000"
+#                                 BENCH_SECTIONS="platform orders stream browser"
+#                                 BENCH_ORDER_RATES="10000 1000"
+#                                 BENCH_STREAM_RATES="2500 1000 500" BENCH_STREAM_CLIENTS=100
 #                                 BENCH_BROWSER_ORDERS=200
 set -euo pipefail
 BUILD=${1:-build}
@@ -11,8 +13,13 @@ BIN=$BUILD/smartdairy
 HERE=$(dirname "$0")
 SECS=${BENCH_SECONDS:-10}
 CONNS=${BENCH_CONNECTIONS:-64}
-SECTIONS=${BENCH_SECTIONS:-platform orders browser}
+SECTIONS=${BENCH_SECTIONS:-platform orders stream browser}
 ORDER_RATES=${BENCH_ORDER_RATES:-10000 1000}
+# The issue asks for 10 k orders/s; order placement tops out near 2.5 k/s on the 2-core
+# machine, so the first rate is about the most it sustains. stream_load prints the rate
+# actually achieved.
+STREAM_RATES=${BENCH_STREAM_RATES:-2500 1000 500}
+STREAM_CLIENTS=${BENCH_STREAM_CLIENTS:-100}
 DIR=$(mktemp -d /tmp/sd-bench-XXXXXX)
 PW="bench-password-1234"
 SERVER_PID=""
@@ -150,6 +157,32 @@ if section orders; then
   SERVER_ENV=("${SHIM[@]}")
   orders_section
   SERVER_ENV=()
+fi
+
+# Live stream (issue 4): STREAM_CLIENTS clients hold GET /api/v1/stream open (one admin
+# token; the per-user cap raised to fit) while orders are placed at a paced rate; latency of
+# each order.created to each client, from its commit and from sending its POST.
+if section stream; then
+  echo
+  echo "== stream: order.created -> $STREAM_CLIENTS GET /api/v1/stream clients, ${SECS}s per rate"
+  for RATE in $STREAM_RATES; do
+    DATA=$DIR/stream-data
+    start_server --sse-max-per-user $((STREAM_CLIENTS + 8))
+    admin_token
+    setup=$(python3 "$HERE/orders_report.py" setup "$PORT" "$TOKEN" 10)
+    CUSTOMER=${setup% *}
+    SKUS=${setup#* }
+    echo "-- $RATE orders/s, $CONNS order connections"
+    "$BUILD/bench/stream_load" --port "$PORT" --token "$TOKEN" --customer "$CUSTOMER" \
+      --skus "$SKUS" --rate "$RATE" --seconds "$SECS" --connections "$CONNS" \
+      --clients "$STREAM_CLIENTS"
+    echo "dropped stream clients: $(curl -s "http://127.0.0.1:$PORT/metrics" |
+      awk '/^smartdairy_sse_dropped_total/{print $2}')"
+    echo "server RSS after the run: $(grep VmRSS /proc/$SERVER_PID/status | awk '{print $2, $3}')"
+    stop_server
+    rm -rf "$DATA"
+  done
+  DATA=$DIR/data
 fi
 
 # In-browser submit -> dashboard update (issue 4): the e2e latency test alone, in Chromium.

@@ -21,6 +21,12 @@ struct ServeConfig {
   int idle_timeout_ms = 10'000;
   int max_connections = 1024;
   int session_idle_minutes = 120;
+  // Live stream (GET /api/v1/stream).
+  int sse_max_per_user = 8;
+  int sse_heartbeat_ms = 15'000;
+  int sse_buffer_events = 2048;
+  int sse_buffer_kib = 4096;
+  int sse_replay_limit = 10'000;
   std::string company_name = "Smart Dairy";  // printed on invoices
   std::string company_address;
 };

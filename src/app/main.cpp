@@ -80,6 +80,36 @@ int run_cli(int argc, char** argv) {
       ->envname("SMARTDAIRY_SESSION_IDLE_MINUTES")
       ->check(CLI::Range(1, 24 * 60))
       ->capture_default_str();
+  serve
+      ->add_option("--sse-max-per-user", cfg.sse_max_per_user,
+                   "Live streams (GET /api/v1/stream) one user may hold open")
+      ->envname("SMARTDAIRY_SSE_MAX_PER_USER")
+      ->check(CLI::Range(1, 10'000))
+      ->capture_default_str();
+  serve
+      ->add_option("--sse-heartbeat-ms", cfg.sse_heartbeat_ms,
+                   "Heartbeat comment on an idle live stream after this long")
+      ->envname("SMARTDAIRY_SSE_HEARTBEAT_MS")
+      ->check(CLI::Range(50, 600'000))
+      ->capture_default_str();
+  serve
+      ->add_option("--sse-buffer-events", cfg.sse_buffer_events,
+                   "Events buffered per stream client; one further behind is dropped")
+      ->envname("SMARTDAIRY_SSE_BUFFER_EVENTS")
+      ->check(CLI::Range(16, 1'000'000))
+      ->capture_default_str();
+  serve
+      ->add_option("--sse-buffer-kib", cfg.sse_buffer_kib,
+                   "KiB buffered per stream client; one further behind is dropped")
+      ->envname("SMARTDAIRY_SSE_BUFFER_KIB")
+      ->check(CLI::Range(64, 1'048'576))
+      ->capture_default_str();
+  serve
+      ->add_option("--sse-replay-limit", cfg.sse_replay_limit,
+                   "Events replayed to a resuming stream; further behind: event reset")
+      ->envname("SMARTDAIRY_SSE_REPLAY_LIMIT")
+      ->check(CLI::Range(0, 1'000'000))
+      ->capture_default_str();
   serve->add_option("--company-name", cfg.company_name, "Company name printed on invoices")
       ->envname("SMARTDAIRY_COMPANY_NAME")
       ->capture_default_str();

@@ -2,9 +2,8 @@
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
-#include <boost/json/parse.hpp>
 
-#include "core/clock.h"
+#include "events/event_json.h"
 #include "events/outbox.h"
 #include "http/db_await.h"
 #include "http/error_response.h"
@@ -18,20 +17,6 @@ using http::Request;
 using http::Response;
 
 namespace {
-
-json::object event_json(const events::Event& ev) {
-  json::object o{{"seq", ev.seq},
-                 {"id", ev.id},
-                 {"type", ev.type},
-                 {"aggregate_type", ev.aggregate_type},
-                 {"aggregate_id", ev.aggregate_id},
-                 {"occurred_at", format_rfc3339(ev.occurred_at)},
-                 {"actor", ev.actor}};
-  boost::system::error_code ec;
-  json::value data = json::parse(ev.data, ec);
-  o["data"] = ec ? json::value(ev.data) : std::move(data);
-  return o;
-}
 
 asio::awaitable<Response> readyz(db::Database* db, Request& req) {
   if (db->writer().failed()) {
@@ -59,7 +44,7 @@ asio::awaitable<Response> list_events(db::Database* db, Request& req) {
   auto evs = co_await http::read(db->readers(), job);
   if (!evs.ok()) co_return http::error_response(evs.error(), req);
   json::array items;
-  for (const auto& ev : *evs) items.emplace_back(event_json(ev));
+  for (const auto& ev : *evs) items.emplace_back(events::event_json(ev));
   json::value next = nullptr;
   if (static_cast<int64_t>(evs->size()) == l) next = std::to_string(evs->back().seq);
   co_return Response::json(200, json::object{{"items", std::move(items)}, {"next_cursor", next}});

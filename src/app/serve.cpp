@@ -7,6 +7,7 @@
 
 #include "app/commands.h"
 #include "app/platform_routes.h"
+#include "app/stream_routes.h"
 #include "app/web_assets.h"
 #include "auth/auth_module.h"
 #include "auth/permissions.h"
@@ -17,6 +18,7 @@
 #include "events/bus.h"
 #include "http/idempotency.h"
 #include "http/server.h"
+#include "http/sse_hub.h"
 #include "modules/analytics/analytics_module.h"
 #include "modules/billing/billing_module.h"
 #include "modules/catalog/catalog_module.h"
@@ -122,7 +124,30 @@ int serve(const ServeConfig& config) {
   modules::hr::HrModule hr(ctx, idempotency);
   modules::analytics::AnalyticsModule analytics(ctx);
   billing.subscribe(bus);
-  analytics.subscribe(bus);
+
+  // The live stream (GET /api/v1/stream). Declared before the server, which must be gone
+  // (with the streams it holds) before the hub is. Derived messages (the analytics
+  // module's kpi.snapshot) reach it through hub.publish_derived(type, data_json, seq).
+  auth::AuthOptions ao;
+  ao.secure_cookies = config.behind_tls;
+  ao.idle_timeout = std::chrono::seconds(config.session_idle_minutes * 60);
+  auth::AuthModule auth_module(ao, **db, SystemClock::instance());
+  http::SseOptions sse;
+  sse.max_streams_per_user = config.sse_max_per_user;
+  sse.heartbeat = std::chrono::milliseconds(config.sse_heartbeat_ms);
+  sse.buffer_events = static_cast<size_t>(config.sse_buffer_events);
+  sse.buffer_bytes = static_cast<size_t>(config.sse_buffer_kib) * 1024;
+  sse.replay_limit = config.sse_replay_limit;
+  http::SseHub hub(
+      sse,
+      [authn = &auth_module.authenticator()](const http::Principal& p, std::string_view perm) {
+        return authn->allowed(p, perm);
+      },
+      registry);
+  bus.subscribe([&hub](const std::vector<events::Event>& batch) { hub.publish(batch); });
+  analytics.subscribe(bus, [&hub](std::string type, std::string data_json, int64_t seq) {
+    hub.publish_derived(std::move(type), std::move(data_json), seq);
+  });
   register_platform_metrics(registry, **db, bus);
   {
     auto conn = db::Connection::open(dbo.path, db::OpenMode::kReadOnly);
@@ -134,10 +159,6 @@ int serve(const ServeConfig& config) {
   }
   (*db)->writer().start();
 
-  auth::AuthOptions ao;
-  ao.secure_cookies = config.behind_tls;
-  ao.idle_timeout = std::chrono::seconds(config.session_idle_minutes * 60);
-  auth::AuthModule auth_module(ao, **db, SystemClock::instance());
   const char* admin_pw = std::getenv("SMARTDAIRY_ADMIN_PASSWORD");
   if (Status st = auth_module.bootstrap_admin(admin_pw != nullptr ? admin_pw : ""); !st.ok()) {
     log::critical("cannot create the first admin", {{"error", st.error().message}});
@@ -146,6 +167,7 @@ int serve(const ServeConfig& config) {
 
   http::Router router(auth::is_known_permission);
   register_platform_routes(router, **db, registry);
+  register_stream_route(router, hub, (*db)->readers(), auth_module.authenticator());
   auth_module.register_routes(router);
   parties.register_routes(router);
   catalog.register_routes(router);

@@ -39,7 +39,8 @@ const Grant kGrants[] = {
     {"employees.read", {"admin", "manager", "accountant"}},
     {"employees.write", {"admin", "manager"}},
     {"employees.salary", {"admin", "accountant"}},
-    // Real-time BI (issue 4): the dashboard's views and KPIs, and the read-only SQL console.
+    // Real-time BI (issue 4): the dashboard's views and KPIs (also the
+    // kpi.snapshot stream messages), and the read-only SQL console.
     {"analytics.read", {"admin", "manager", "sales", "accountant", "viewer"}},
     {"analytics.query", {"admin", "manager"}},
 };

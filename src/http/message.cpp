@@ -72,6 +72,15 @@ Response Response::no_content() {
   return r;
 }
 
+Response Response::event_stream(std::shared_ptr<ResponseStream> stream, std::string first) {
+  Response r;
+  r.status = 200;
+  r.content_type = "text/event-stream";
+  r.body = std::move(first);
+  r.stream = std::move(stream);
+  return r;
+}
+
 void Response::set_header(std::string name, std::string value) {
   headers.emplace_back(std::move(name), std::move(value));
 }

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
 #include <boost/json/fwd.hpp>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -52,14 +54,32 @@ struct Request {
   std::string_view param(const std::string& name) const;
 };
 
+// The body of a streaming response (server-sent events), produced chunk by chunk after the
+// head and `Response::body` have been written. The server calls next() on the connection's
+// executor, one call at a time, writes each chunk (with the write timeout), and closes the
+// connection when next() returns nullopt.
+class ResponseStream {
+ public:
+  virtual ~ResponseStream() = default;
+  // The next chunk to write; nullopt ends the stream.
+  virtual boost::asio::awaitable<std::optional<std::string>> next() = 0;
+  // Makes a pending or later next() return nullopt promptly (server shutdown, the client
+  // went away). Thread-safe; may be called more than once.
+  virtual void stop() = 0;
+};
+
 struct Response {
   int status = 200;
   std::string content_type = "application/json; charset=utf-8";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  // Set for a streaming response: written without Content-Length, then the connection closes.
+  std::shared_ptr<ResponseStream> stream;
 
   static Response json(int status, const boost::json::value& body);
   static Response no_content();
+  // A 200 text/event-stream response: `first` is written with the head, then `stream`.
+  static Response event_stream(std::shared_ptr<ResponseStream> stream, std::string first);
   void set_header(std::string name, std::string value);
 };
 

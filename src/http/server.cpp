@@ -116,6 +116,8 @@ struct Conn {
   explicit Conn(tcp::socket s) : stream(std::move(s)) {}
   beast::tcp_stream stream;
   std::atomic<bool> idle{true};
+  // The response stream being written, if any. Touched only on the connection's executor.
+  std::shared_ptr<ResponseStream> streaming;
 };
 
 }  // namespace
@@ -155,6 +157,7 @@ struct Server::Impl {
 
   asio::awaitable<void> accept_loop();
   asio::awaitable<void> session(tcp::socket socket);
+  asio::awaitable<void> write_stream(std::shared_ptr<Conn> conn, Outgoing& out, unsigned version);
   asio::awaitable<Response> dispatch(Request& req, RouteStats*& stats);
   asio::awaitable<Outgoing> handle(bhttp::request<bhttp::string_body>& breq,
                                    const std::string& remote);
@@ -255,7 +258,13 @@ void Server::Impl::begin_shutdown() {
   }
   for (auto& c : live) {
     asio::post(c->stream.get_executor(), [c] {
-      if (c->idle.load()) {
+      if (c->streaming) {
+        // An event stream never finishes by itself: end it now, not at the grace period,
+        // even when a client that stopped reading holds up its write.
+        c->streaming->stop();
+        boost::system::error_code ignored;
+        c->stream.socket().cancel(ignored);
+      } else if (c->idle.load()) {
         boost::system::error_code ignored;
         c->stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
         c->stream.socket().close(ignored);
@@ -375,6 +384,10 @@ asio::awaitable<void> Server::Impl::session(tcp::socket socket) {
     bool keep = breq.keep_alive() && n + 1 < opts.max_requests_per_connection;
     unsigned version = breq.version();
     auto out = co_await handle(breq, remote);
+    if (out.resp.stream) {
+      co_await write_stream(conn, out, version);
+      break;
+    }
     keep = keep && !draining.load();
     // One buffer, one write: cheaper than Beast's serializer for our small responses.
     std::string wire = serialize(out, version, keep);
@@ -392,6 +405,55 @@ asio::awaitable<void> Server::Impl::session(tcp::socket socket) {
   }
   connections->add(-1);
   open.fetch_sub(1);
+}
+
+namespace {
+// Ends `stream` as soon as the client closes its side (or sends anything: an event stream
+// takes no further requests), so a reload frees its slot at once instead of at the next
+// failed write.
+asio::awaitable<void> watch_peer(std::shared_ptr<Conn> conn,
+                                 std::shared_ptr<ResponseStream> stream) {
+  auto [ec] = co_await conn->stream.socket().async_wait(tcp::socket::wait_read, kTuple);
+  (void)ec;  // readable, closed or cancelled: the stream is over either way
+  stream->stop();
+}
+}  // namespace
+
+// Writes a streaming response: the head and first body part, then each chunk of the stream
+// with its own write timeout. The connection closes afterwards (no Content-Length).
+asio::awaitable<void> Server::Impl::write_stream(std::shared_ptr<Conn> conn, Outgoing& out,
+                                                 unsigned version) {
+  auto stream = out.resp.stream;
+  auto& tcp_stream = conn->stream;
+  // Each chunk is whole messages, written as soon as they exist: Nagle would hold a chunk
+  // while the previous one is unacknowledged, and the client's delayed ACK (40 ms on Linux)
+  // would then show up as the stream's tail latency.
+  boost::system::error_code nodelay_ec;
+  tcp_stream.socket().set_option(tcp::no_delay(true), nodelay_ec);
+  std::string wire = serialize(out, version, false);
+  tcp_stream.expires_after(opts.write_timeout);
+  auto [ec, n] = co_await asio::async_write(tcp_stream, asio::buffer(wire), kTuple);
+  (void)n;
+  if (ec || out.head) {
+    stream->stop();
+    co_return;
+  }
+  conn->streaming = stream;
+  if (draining.load()) stream->stop();
+  asio::co_spawn(tcp_stream.get_executor(), watch_peer(conn, stream), asio::detached);
+  for (;;) {
+    tcp_stream.expires_never();
+    auto chunk = co_await stream->next();
+    if (!chunk) break;
+    tcp_stream.expires_after(opts.write_timeout);
+    auto [wec, wn] = co_await asio::async_write(tcp_stream, asio::buffer(*chunk), kTuple);
+    (void)wn;
+    if (wec) break;
+  }
+  stream->stop();
+  conn->streaming.reset();
+  boost::system::error_code ignored;
+  tcp_stream.socket().cancel(ignored);  // ends watch_peer
 }
 
 Outgoing Server::Impl::early_error(const Error& e, const std::string& remote) {
@@ -602,7 +664,10 @@ std::string Server::Impl::serialize(Outgoing& out, unsigned version, bool keep_a
     buf.append("Strict-Transport-Security: max-age=31536000; includeSubDomains\r\n");
   }
   append_header(buf, "X-Request-Id", out.request_id);
-  if (resp.status != 204 && resp.status >= 200) {
+  if (resp.stream) {
+    // Proxies (nginx) must pass events on as they come, not buffer them.
+    buf.append("X-Accel-Buffering: no\r\n");
+  } else if (resp.status != 204 && resp.status >= 200) {
     append_header(buf, "Content-Length", std::to_string(resp.body.size()));
   }
   if (version == 10 && keep_alive) buf.append("Connection: keep-alive\r\n");
