@@ -190,7 +190,8 @@ if section browser; then
   echo
   echo "== browser: submit click -> dashboard tile update in a second open page (web/e2e)"
   if command -v node >/dev/null && [ -d "$HERE/../web/node_modules" ]; then
-    (cd "$HERE/../web" && SMARTDAIRY_BIN=$(realpath "$BIN") SD_E2E_RESULTS="$DIR/e2e_latency.json" \
+    BIN_ABS=$(realpath "$BIN")
+    (cd "$HERE/../web" && SMARTDAIRY_BIN=$BIN_ABS SD_E2E_RESULTS="$DIR/e2e_latency.json" \
       SD_E2E_LATENCY_ORDERS=${BENCH_BROWSER_ORDERS:-200} \
       node --test --test-name-pattern=latency e2e/ui.test.mjs 2>&1 | grep -E 'p50|^# (pass|fail)' || true)
     cat "$DIR/e2e_latency.json" 2>/dev/null || echo "no result (see the test output above)"
