@@ -61,6 +61,10 @@ export class Server {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const proc = this.proc;
+    // Last resort when the test process dies without running its after() hooks.
+    const killOnExit = () => proc.exitCode === null && proc.kill('SIGKILL');
+    process.once('exit', killOnExit);
+    proc.once('exit', () => process.removeListener('exit', killOnExit));
     proc.stderr.on('data', (d) => this.log.push(String(d)));
     this.port = await new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('server did not listen within 60 s\n' + this.log.join('\n'))), 60_000);
