@@ -140,7 +140,7 @@ AnalyticsModule::AnalyticsModule(ModuleContext ctx, ConsoleOptions console)
 
 AnalyticsModule::~AnalyticsModule() { console_pool_.stop(); }
 
-void AnalyticsModule::subscribe(events::Bus& bus, LiveSink live) {
+void AnalyticsModule::subscribe(events::Bus& bus, const LiveSink& live) {
   ModuleContext ctx = ctx_;
   // Used on the writer thread only: the consumer's events are noted, then applied once at
   // the end of its batch, in the batch's transaction.

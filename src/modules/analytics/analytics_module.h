@@ -25,7 +25,7 @@ class AnalyticsModule {
   ~AnalyticsModule();
 
   // Before bus.start(): registers the consumer; `live` receives each kpi.snapshot.
-  void subscribe(events::Bus& bus, LiveSink live = {});
+  void subscribe(events::Bus& bus, const LiveSink& live = {});
   // GET /api/v1/analytics/kpis, GET /api/v1/analytics/{view}, POST /api/v1/analytics/query
   // and the seed's GET /query?sql=.
   void register_routes(http::Router& router);

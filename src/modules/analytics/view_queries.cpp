@@ -197,7 +197,7 @@ Result<json::array> cash(db::Connection& conn, const ModuleContext& ctx, const V
 }  // namespace
 
 const std::vector<ViewInfo>& views() {
-  static const std::vector<ViewInfo> kViews = {
+  static const std::vector<ViewInfo> all = {
       {"sales_by_hour", true, false, false, false},
       {"sales_by_day", true, false, false, false},
       {"revenue_by_product", true, false, false, false},
@@ -207,7 +207,7 @@ const std::vector<ViewInfo>& views() {
       {"ar_ageing", false, true, true, false},
       {"cash_by_day", true, false, false, false},
   };
-  return kViews;
+  return all;
 }
 
 const ViewInfo* find_view(std::string_view name) {

@@ -246,11 +246,11 @@ bool starts_with(const std::string& s, std::string_view prefix) {
 }  // namespace
 
 const std::vector<std::string>& followed_event_types() {
-  static const std::vector<std::string> kTypes = {
+  static const std::vector<std::string> types = {
       "order.created",  "order.updated",    "invoice.issued",
       "invoice.voided", "payment.received", "stock.adjusted",
       "stock.reserved", "stock.released",   "stock.reorder_point_set"};
-  return kTypes;
+  return types;
 }
 
 size_t ageing_bucket(int64_t days_overdue) {
