@@ -36,6 +36,8 @@
 #include <tuple>
 #include <vector>
 
+#include "order_options.h"
+
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = beast::http;
@@ -45,14 +47,8 @@ constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
 namespace {
 
-struct Options {
-  uint16_t port = 0;
-  std::string token;
-  std::string customer;
-  std::vector<std::string> skus;
-  double rate = 10'000;
-  double seconds = 10;
-  int connections = 64;
+struct Options : bench::OrderOptions {
+  Options() { rate = 10'000; }
   int threads = 1;
 };
 
@@ -74,24 +70,6 @@ struct ConnStats {
   int64_t in_window = 0;
   int64_t max_send_lag_ns = 0;  // how far behind schedule a send started, at worst
 };
-
-// Three distinct SKUs of M and quantities 1-5, varying with i.
-std::string order_body(const Options& o, int64_t i) {
-  const auto m = static_cast<int64_t>(o.skus.size());
-  const int64_t half = (m - 1) / 2;
-  const int64_t a = i % m;
-  const int64_t b = (a + 1 + (i / m) % half) % m;
-  const int64_t c = (b + 1 + (i / (m * half)) % half) % m;
-  std::string s = "{\"customer_id\":\"" + o.customer + "\",\"items\":[";
-  const int64_t idx[3] = {a, b, c};
-  for (int k = 0; k < 3; ++k) {
-    if (k > 0) s += ',';
-    s += "{\"sku\":\"" + o.skus[static_cast<size_t>(idx[k])] +
-         "\",\"qty\":" + std::to_string(1 + (i + k) % 5) + "}";
-  }
-  s += "]}";
-  return s;
-}
 
 asio::awaitable<void> connection(const Options& o, const Run& run, int k, ConnStats& st) {
   auto ex = co_await asio::this_coro::executor;
@@ -131,7 +109,7 @@ asio::awaitable<void> connection(const Options& o, const Run& run, int k, ConnSt
       connected = true;
       buf.clear();
     }
-    req.body() = order_body(o, i);
+    req.body() = bench::order_body(o, i);
     req.prepare_payload();
     ++st.sent;
     auto [wec, wn] = co_await bhttp::async_write(sock, req, kTuple);
@@ -163,52 +141,17 @@ asio::awaitable<void> connection(const Options& o, const Run& run, int k, ConnSt
   sock.close(ignored);
 }
 
-double pct_ms(const std::vector<int64_t>& sorted, double q) {
-  if (sorted.empty()) return 0;
-  auto rank = static_cast<size_t>(std::ceil(q * static_cast<double>(sorted.size())));
-  rank = std::clamp<size_t>(rank, 1, sorted.size());
-  return static_cast<double>(sorted[rank - 1]) / 1e6;
-}
-
-bool parse(int argc, char** argv, Options& o) {
-  for (int i = 1; i + 1 < argc; i += 2) {
-    std::string_view key = argv[i];
-    const char* v = argv[i + 1];
-    if (key == "--port") {
-      o.port = static_cast<uint16_t>(std::atoi(v));
-    } else if (key == "--token") {
-      o.token = v;
-    } else if (key == "--customer") {
-      o.customer = v;
-    } else if (key == "--skus") {
-      std::string s = v;
-      for (size_t p = 0; p <= s.size();) {
-        size_t q = std::min(s.find(',', p), s.size());
-        if (q > p) o.skus.push_back(s.substr(p, q - p));
-        p = q + 1;
-      }
-    } else if (key == "--rate") {
-      o.rate = std::atof(v);
-    } else if (key == "--seconds") {
-      o.seconds = std::atof(v);
-    } else if (key == "--connections") {
-      o.connections = std::atoi(v);
-    } else if (key == "--threads") {
-      o.threads = std::atoi(v);
-    } else {
-      std::fprintf(stderr, "order_load: unknown option %s\n", argv[i]);
-      return false;
-    }
-  }
-  return o.port != 0 && !o.token.empty() && !o.customer.empty() && o.skus.size() >= 3 &&
-         o.rate > 0 && o.seconds > 0 && o.connections > 0 && o.threads > 0;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
   Options o;
-  if (!parse(argc, argv, o)) {
+  bool ok = bench::parse_order_options(argc, argv, "order_load", o,
+                                       [&o](std::string_view key, const char* v) {
+                                         if (key != "--threads") return false;
+                                         o.threads = std::atoi(v);
+                                         return true;
+                                       });
+  if (!ok || o.threads <= 0) {
     std::fprintf(stderr,
                  "usage: order_load --port P --token T --customer ID --skus A,B,C[,...] "
                  "[--rate R] [--seconds S] [--connections N] [--threads T]\n");
@@ -259,7 +202,7 @@ int main(int argc, char** argv) {
       static_cast<double>(all.latency_ns.size()) / elapsed, elapsed,
       static_cast<double>(all.max_send_lag_ns) / 1e6);
   std::printf("latency from intended send: p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms\n",
-              pct_ms(all.latency_ns, 0.50), pct_ms(all.latency_ns, 0.99),
-              pct_ms(all.latency_ns, 0.999), pct_ms(all.latency_ns, 1.0));
+              bench::pct_ms(all.latency_ns, 0.50, 1e6), bench::pct_ms(all.latency_ns, 0.99, 1e6),
+              bench::pct_ms(all.latency_ns, 0.999, 1e6), bench::pct_ms(all.latency_ns, 1.0, 1e6));
   return 0;
 }

@@ -40,6 +40,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "order_options.h"
+
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = beast::http;
@@ -49,14 +51,8 @@ constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
 namespace {
 
-struct Options {
-  uint16_t port = 0;
-  std::string token;
-  std::string customer;
-  std::vector<std::string> skus;
-  double rate = 1000;
-  double seconds = 10;
-  int connections = 16;
+struct Options : bench::OrderOptions {
+  Options() { connections = 16; }
   int clients = 100;
 };
 
@@ -196,24 +192,6 @@ struct OrderStats {
   int64_t errors = 0;
 };
 
-// Three distinct SKUs and quantities 1-5, varying with i (as order_load).
-std::string order_body(const Options& o, int64_t i) {
-  const auto m = static_cast<int64_t>(o.skus.size());
-  const int64_t half = (m - 1) / 2;
-  const int64_t a = i % m;
-  const int64_t b = (a + 1 + (i / m) % half) % m;
-  const int64_t c = (b + 1 + (i / (m * half)) % half) % m;
-  std::string s = "{\"customer_id\":\"" + o.customer + "\",\"items\":[";
-  const int64_t idx[3] = {a, b, c};
-  for (int k = 0; k < 3; ++k) {
-    if (k > 0) s += ',';
-    s += "{\"sku\":\"" + o.skus[static_cast<size_t>(idx[k])] +
-         "\",\"qty\":" + std::to_string(1 + (i + k) % 5) + "}";
-  }
-  s += "]}";
-  return s;
-}
-
 asio::awaitable<void> order_connection(const Options& o, const Run& run, int k, OrderStats& st) {
   auto ex = co_await asio::this_coro::executor;
   tcp::socket sock(ex);
@@ -244,7 +222,7 @@ asio::awaitable<void> order_connection(const Options& o, const Run& run, int k, 
       connected = true;
       buf.clear();
     }
-    req.body() = order_body(o, i);
+    req.body() = bench::order_body(o, i);
     req.prepare_payload();
     const auto sent_at = Steady::now();
     auto [wec, wn] = co_await bhttp::async_write(sock, req, kTuple);
@@ -277,58 +255,24 @@ asio::awaitable<void> order_connection(const Options& o, const Run& run, int k, 
   sock.close(ignored);
 }
 
-double pct_ms(const std::vector<int64_t>& sorted_us, double q) {
-  if (sorted_us.empty()) return 0;
-  auto rank = static_cast<size_t>(std::ceil(q * static_cast<double>(sorted_us.size())));
-  rank = std::clamp<size_t>(rank, 1, sorted_us.size());
-  return static_cast<double>(sorted_us[rank - 1]) / 1e3;
-}
-
 void print_latency(const char* what, std::vector<int64_t>& us) {
   std::sort(us.begin(), us.end());
   std::printf("%s: p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms (n = %zu)\n", what,
-              pct_ms(us, 0.50), pct_ms(us, 0.99), pct_ms(us, 0.999), pct_ms(us, 1.0), us.size());
-}
-
-bool parse(int argc, char** argv, Options& o) {
-  for (int i = 1; i + 1 < argc; i += 2) {
-    std::string_view key = argv[i];
-    const char* v = argv[i + 1];
-    if (key == "--port") {
-      o.port = static_cast<uint16_t>(std::atoi(v));
-    } else if (key == "--token") {
-      o.token = v;
-    } else if (key == "--customer") {
-      o.customer = v;
-    } else if (key == "--skus") {
-      std::string s = v;
-      for (size_t p = 0; p <= s.size();) {
-        size_t q = std::min(s.find(',', p), s.size());
-        if (q > p) o.skus.push_back(s.substr(p, q - p));
-        p = q + 1;
-      }
-    } else if (key == "--rate") {
-      o.rate = std::atof(v);
-    } else if (key == "--seconds") {
-      o.seconds = std::atof(v);
-    } else if (key == "--connections") {
-      o.connections = std::atoi(v);
-    } else if (key == "--clients") {
-      o.clients = std::atoi(v);
-    } else {
-      std::fprintf(stderr, "stream_load: unknown option %s\n", argv[i]);
-      return false;
-    }
-  }
-  return o.port != 0 && !o.token.empty() && !o.customer.empty() && o.skus.size() >= 3 &&
-         o.rate > 0 && o.seconds > 0 && o.connections > 0 && o.clients > 0;
+              bench::pct_ms(us, 0.50, 1e3), bench::pct_ms(us, 0.99, 1e3),
+              bench::pct_ms(us, 0.999, 1e3), bench::pct_ms(us, 1.0, 1e3), us.size());
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   Options o;
-  if (!parse(argc, argv, o)) {
+  bool ok = bench::parse_order_options(argc, argv, "stream_load", o,
+                                       [&o](std::string_view key, const char* v) {
+                                         if (key != "--clients") return false;
+                                         o.clients = std::atoi(v);
+                                         return true;
+                                       });
+  if (!ok || o.clients <= 0) {
     std::fprintf(stderr,
                  "usage: stream_load --port P --token T --customer ID --skus A,B,C[,...] "
                  "[--rate R] [--seconds S] [--connections N] [--clients K]\n");
