@@ -266,3 +266,43 @@ test('the SQL console runs a read-only query for an admin', async () => {
     await context.close();
   }
 });
+
+test('list pages show the demo data, filter it and load later pages below the first', async () => {
+  const context = await browser.newContext();
+  try {
+    const page = errors.watch(await context.newPage());
+    await login(page, server.base, 'admin', ADMIN_PASSWORD);
+    const rows = () => page.locator('table.list tbody tr');
+
+    await page.goto(server.base + '/customers');
+    await page.waitForSelector('table.list tbody tr >> text=Acme Corp');
+    assert.equal(await rows().count(), 5);
+    await page.fill('input[type=search]', 'Beta');
+    await page.waitForFunction(() => document.querySelectorAll('table.list tbody tr').length === 1);
+    assert.match(await rows().first().innerText(), /Beta Ltd/);
+
+    await page.goto(server.base + '/products');
+    await page.waitForSelector('table.list tbody tr >> text=MILK-RAW');
+    assert.equal(await rows().count(), 14);
+
+    // The demo month has more than 50 orders: a first page of 50, then "Load more" below it.
+    await page.goto(server.base + '/orders');
+    await page.waitForSelector('table.list tbody tr >> text=SO-');
+    assert.equal(await rows().count(), 50);
+    await page.click('.pager button');
+    await page.waitForFunction(() => document.querySelectorAll('table.list tbody tr').length > 50);
+    assert.equal(await page.locator('table.list').count(), 1);
+
+    await page.goto(server.base + '/invoices');
+    await page.waitForSelector('table.list tbody tr >> text=INV-');
+    await page.selectOption('select[aria-label=Status]', 'paid');
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('table.list tbody tr')].every((r) => r.innerText.includes('paid')),
+    );
+    const statuses = await page.locator('table.list tbody tr .badge').allInnerTexts();
+    assert.ok(statuses.length > 0 && statuses.every((s) => s === 'paid'), statuses.join(','));
+    assertNoPageErrors();
+  } finally {
+    await context.close();
+  }
+});
