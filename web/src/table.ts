@@ -1,4 +1,5 @@
-import { Child, h, replace } from './dom';
+import { get, Page } from './api';
+import { append, Child, h, replace } from './dom';
 
 export interface Column<T> {
   label: string;
@@ -54,4 +55,43 @@ export function showPage(list: HTMLElement, t: HTMLElement, first: boolean, empt
   } else {
     body.append(...Array.from(rows));
   }
+}
+
+// A list page's heading, with a "New …" link for those allowed to create.
+export function titleRow(title: string, newLink: false | [href: string, label: string]): HTMLElement {
+  return h(
+    'div',
+    { class: 'title-row' },
+    h('h1', {}, title),
+    newLink && h('a', { href: newLink[0], class: 'button primary' }, newLink[1]),
+  );
+}
+
+// A cursor-paged list shown in `list`: each call loads `path` with the filters of `filters()`,
+// 50 rows at a time; without a cursor it starts again from the first page.
+export function pagedList<T>(
+  list: HTMLElement,
+  path: string,
+  filters: () => URLSearchParams,
+  columns: Column<T>[],
+  empty: string,
+): (cursor?: string) => Promise<void> {
+  const load = async (cursor?: string): Promise<void> => {
+    const q = filters();
+    q.set('limit', '50');
+    if (cursor) q.set('cursor', cursor);
+    const page = await get<Page<T>>(`${path}?${q}`);
+    showPage(list, table<T>(columns, page.items), !cursor, empty);
+    append(list, pager(page.next_cursor, (c) => load(c)));
+  };
+  return load;
+}
+
+// Calls `reload` once the user has stopped typing in `input` for 250 ms.
+export function onSearch(input: HTMLInputElement, reload: () => void): void {
+  let timer: number | undefined;
+  input.addEventListener('input', () => {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(reload, 250);
+  });
 }

@@ -1,9 +1,9 @@
-import { api, can, get, Page as ListPage } from '../api';
+import { api, can, get } from '../api';
 import { append, field, h, select } from '../dom';
 import { busy, clearErrors, formError, showErrors } from '../forms';
 import { money } from '../format';
 import { navigate, PageContext } from '../router';
-import { badge, pager, showPage, table } from '../table';
+import { badge, onSearch, pagedList, titleRow } from '../table';
 import { Customer } from './order_new';
 
 export async function customersPage({ root }: PageContext): Promise<void> {
@@ -11,39 +11,25 @@ export async function customersPage({ root }: PageContext): Promise<void> {
   const list = h('div', {});
   append(
     root,
-    h(
-      'div',
-      { class: 'title-row' },
-      h('h1', {}, 'Customers'),
-      can('customers.write') && h('a', { href: '/customers/new', class: 'button primary' }, 'New customer'),
-    ),
+    titleRow('Customers', can('customers.write') && ['/customers/new', 'New customer']),
     h('div', { class: 'filters' }, q),
     list,
   );
-  const load = async (cursor?: string) => {
-    const p = new URLSearchParams({ limit: '50' });
-    if (q.value.trim()) p.set('q', q.value.trim());
-    if (cursor) p.set('cursor', cursor);
-    const page = await get<ListPage<Customer>>(`/api/v1/customers?${p}`);
-    const t = table<Customer>(
-      [
-        { label: 'Name', cell: (c) => h('a', { href: `/customers/${encodeURIComponent(c.id)}` }, c.name) },
-        { label: 'Email', cell: (c) => c.email },
-        { label: 'Phone', cell: (c) => c.phone ?? '' },
-        { label: 'Kind', cell: (c) => badge(c.kind) },
-        { label: 'Terms (days)', cell: (c) => c.payment_terms_days, num: true },
-        { label: 'Credit limit', cell: (c) => (c.credit_limit ? money(c.credit_limit) : '—'), num: true },
-      ],
-      page.items,
-    );
-    showPage(list, t, !cursor, 'No customers match.');
-    append(list, pager(page.next_cursor, (c) => load(c)));
-  };
-  let timer: number | undefined;
-  q.addEventListener('input', () => {
-    window.clearTimeout(timer);
-    timer = window.setTimeout(() => void load(), 250);
-  });
+  const load = pagedList<Customer>(
+    list,
+    '/api/v1/customers',
+    () => new URLSearchParams(q.value.trim() ? { q: q.value.trim() } : {}),
+    [
+      { label: 'Name', cell: (c) => h('a', { href: `/customers/${encodeURIComponent(c.id)}` }, c.name) },
+      { label: 'Email', cell: (c) => c.email },
+      { label: 'Phone', cell: (c) => c.phone ?? '' },
+      { label: 'Kind', cell: (c) => badge(c.kind) },
+      { label: 'Terms (days)', cell: (c) => c.payment_terms_days, num: true },
+      { label: 'Credit limit', cell: (c) => (c.credit_limit ? money(c.credit_limit) : '—'), num: true },
+    ],
+    'No customers match.',
+  );
+  onSearch(q, () => void load());
   await load();
 }
 

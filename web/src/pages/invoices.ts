@@ -1,9 +1,9 @@
-import { api, can, get, Page as ListPage } from '../api';
+import { api, can, get } from '../api';
 import { append, field, h, replace, select } from '../dom';
 import { busy, clearErrors, formError, showErrors } from '../forms';
 import { dateTime, money } from '../format';
 import { PageContext } from '../router';
-import { badge, pager, showPage, table } from '../table';
+import { badge, pagedList, table } from '../table';
 import { Invoice } from './order_new';
 
 interface InvoiceDetail extends Invoice {
@@ -31,27 +31,26 @@ export async function invoicesPage({ root }: PageContext): Promise<void> {
     h('div', { class: 'filters' }, status, h('label', { class: 'check' }, overdue, ' Overdue only')),
     list,
   );
-  const load = async (cursor?: string) => {
-    const q = new URLSearchParams({ limit: '50' });
-    if (status.value) q.set('status', status.value);
-    if (overdue.checked) q.set('overdue', 'true');
-    if (cursor) q.set('cursor', cursor);
-    const page = await get<ListPage<Invoice>>(`/api/v1/invoices?${q}`);
-    const t = table<Invoice>(
-      [
-        { label: 'Number', cell: (i) => h('a', { href: `/invoices/${encodeURIComponent(i.id)}` }, i.number) },
-        { label: 'Order', cell: (i) => i.order_number ?? '—' },
-        { label: 'Customer', cell: (i) => i.customer_name },
-        { label: 'Status', cell: (i) => badge(i.status.replace('_', ' '), i.status) },
-        { label: 'Total', cell: (i) => money(i.total), num: true },
-        { label: 'Due', cell: (i) => money(i.amount_due), num: true },
-        { label: 'Due date', cell: (i) => i.due_date },
-      ],
-      page.items,
-    );
-    showPage(list, t, !cursor, 'No invoices.');
-    append(list, pager(page.next_cursor, (c) => load(c)));
-  };
+  const load = pagedList<Invoice>(
+    list,
+    '/api/v1/invoices',
+    () => {
+      const q = new URLSearchParams();
+      if (status.value) q.set('status', status.value);
+      if (overdue.checked) q.set('overdue', 'true');
+      return q;
+    },
+    [
+      { label: 'Number', cell: (i) => h('a', { href: `/invoices/${encodeURIComponent(i.id)}` }, i.number) },
+      { label: 'Order', cell: (i) => i.order_number ?? '—' },
+      { label: 'Customer', cell: (i) => i.customer_name },
+      { label: 'Status', cell: (i) => badge(i.status.replace('_', ' '), i.status) },
+      { label: 'Total', cell: (i) => money(i.total), num: true },
+      { label: 'Due', cell: (i) => money(i.amount_due), num: true },
+      { label: 'Due date', cell: (i) => i.due_date },
+    ],
+    'No invoices.',
+  );
   status.addEventListener('change', () => void load());
   overdue.addEventListener('change', () => void load());
   await load();

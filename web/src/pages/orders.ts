@@ -3,7 +3,7 @@ import { append, h, replace, select } from '../dom';
 import { busy, formError, showErrors } from '../forms';
 import { dateTime, money } from '../format';
 import { PageContext } from '../router';
-import { badge, pager, showPage, table } from '../table';
+import { badge, pagedList, table, titleRow } from '../table';
 import { Invoice, Order } from './order_new';
 
 const STATUSES = ['placed', 'shipped', 'completed', 'cancelled'];
@@ -17,33 +17,23 @@ export async function ordersPage({ root, query }: PageContext): Promise<void> {
   const list = h('div', {});
   append(
     root,
-    h(
-      'div',
-      { class: 'title-row' },
-      h('h1', {}, 'Orders'),
-      can('orders.write') && h('a', { href: '/orders/new', class: 'button primary' }, 'New order'),
-    ),
+    titleRow('Orders', can('orders.write') && ['/orders/new', 'New order']),
     h('div', { class: 'filters' }, status),
     list,
   );
-  const load = async (cursor?: string) => {
-    const q = new URLSearchParams({ limit: '50' });
-    if (status.value) q.set('status', status.value);
-    if (cursor) q.set('cursor', cursor);
-    const page = await get<ListPage<Order>>(`/api/v1/orders?${q}`);
-    const t = table<Order>(
-      [
-        { label: 'Number', cell: (o) => h('a', { href: `/orders/${encodeURIComponent(o.id)}` }, o.number) },
-        { label: 'Customer', cell: (o) => o.customer_name },
-        { label: 'Status', cell: (o) => badge(o.status) },
-        { label: 'Total', cell: (o) => money(o.total_amount), num: true },
-        { label: 'Placed', cell: (o) => o.placed_on },
-      ],
-      page.items,
-    );
-    showPage(list, t, !cursor, 'No orders.');
-    append(list, pager(page.next_cursor, (c) => load(c)));
-  };
+  const load = pagedList<Order>(
+    list,
+    '/api/v1/orders',
+    () => new URLSearchParams(status.value ? { status: status.value } : {}),
+    [
+      { label: 'Number', cell: (o) => h('a', { href: `/orders/${encodeURIComponent(o.id)}` }, o.number) },
+      { label: 'Customer', cell: (o) => o.customer_name },
+      { label: 'Status', cell: (o) => badge(o.status) },
+      { label: 'Total', cell: (o) => money(o.total_amount), num: true },
+      { label: 'Placed', cell: (o) => o.placed_on },
+    ],
+    'No orders.',
+  );
   status.addEventListener('change', () => {
     history.replaceState(null, '', status.value ? `/orders?status=${status.value}` : '/orders');
     void load();

@@ -1,9 +1,9 @@
-import { api, can, get, Page as ListPage } from '../api';
+import { api, can, get } from '../api';
 import { append, field, h, select } from '../dom';
 import { busy, clearErrors, formError, showErrors } from '../forms';
 import { money } from '../format';
 import { navigate, PageContext } from '../router';
-import { badge, pager, showPage, table } from '../table';
+import { badge, onSearch, pagedList, titleRow } from '../table';
 import { Product } from './order_new';
 
 export async function productsPage({ root }: PageContext): Promise<void> {
@@ -11,39 +11,25 @@ export async function productsPage({ root }: PageContext): Promise<void> {
   const list = h('div', {});
   append(
     root,
-    h(
-      'div',
-      { class: 'title-row' },
-      h('h1', {}, 'Products'),
-      can('products.write') && h('a', { href: '/products/new', class: 'button primary' }, 'New product'),
-    ),
+    titleRow('Products', can('products.write') && ['/products/new', 'New product']),
     h('div', { class: 'filters' }, q),
     list,
   );
-  const load = async (cursor?: string) => {
-    const p = new URLSearchParams({ limit: '50' });
-    if (q.value.trim()) p.set('q', q.value.trim());
-    if (cursor) p.set('cursor', cursor);
-    const page = await get<ListPage<Product>>(`/api/v1/products?${p}`);
-    const t = table<Product>(
-      [
-        { label: 'SKU', cell: (x) => h('a', { href: `/products/${encodeURIComponent(x.sku)}` }, x.sku) },
-        { label: 'Name', cell: (x) => x.name },
-        { label: 'Unit', cell: (x) => x.unit },
-        { label: 'Price', cell: (x) => money(x.price), num: true },
-        { label: 'VAT %', cell: (x) => x.vat_rate, num: true },
-        { label: '', cell: (x) => (x.active ? '' : badge('inactive')) },
-      ],
-      page.items,
-    );
-    showPage(list, t, !cursor, 'No products match.');
-    append(list, pager(page.next_cursor, (c) => load(c)));
-  };
-  let timer: number | undefined;
-  q.addEventListener('input', () => {
-    window.clearTimeout(timer);
-    timer = window.setTimeout(() => void load(), 250);
-  });
+  const load = pagedList<Product>(
+    list,
+    '/api/v1/products',
+    () => new URLSearchParams(q.value.trim() ? { q: q.value.trim() } : {}),
+    [
+      { label: 'SKU', cell: (x) => h('a', { href: `/products/${encodeURIComponent(x.sku)}` }, x.sku) },
+      { label: 'Name', cell: (x) => x.name },
+      { label: 'Unit', cell: (x) => x.unit },
+      { label: 'Price', cell: (x) => money(x.price), num: true },
+      { label: 'VAT %', cell: (x) => x.vat_rate, num: true },
+      { label: '', cell: (x) => (x.active ? '' : badge('inactive')) },
+    ],
+    'No products match.',
+  );
+  onSearch(q, () => void load());
   await load();
 }
 
