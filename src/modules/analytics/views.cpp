@@ -1,5 +1,6 @@
 #include "modules/analytics/views.h"
 
+#include <array>
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 #include <map>
@@ -29,10 +30,10 @@ struct Sums {
   bool taken_back = false;
   bool zero() const { return count == 0 && a == 0 && b == 0 && c == 0; }
 };
+// A row's key: one column (second left empty) or two.
 using Key2 = std::pair<std::string, std::string>;
 struct Deltas {
-  std::map<std::string, Sums> hour, day, status;
-  std::map<Key2, Sums> customer, product, cash;
+  std::map<Key2, Sums> hour, day, status, customer, product, cash;
 };
 
 void add_to(Sums& s, int64_t sign, int64_t count, int64_t a, int64_t b, int64_t c) {
@@ -57,10 +58,10 @@ struct LineRow {
 // Adds (sign +1) or takes back (-1) what an order counts for as of `status`.
 void count_order(Deltas& d, const OrderRow& o, const std::vector<LineRow>& lines,
                  const std::string& status, int64_t sign) {
-  add_to(d.status[status], sign, 1, 0, 0, o.total);
+  add_to(d.status[{status, ""}], sign, 1, 0, 0, o.total);
   if (status == "cancelled") return;
-  add_to(d.hour[o.hour], sign, 1, o.subtotal, o.vat_total, o.total);
-  add_to(d.day[o.day], sign, 1, o.subtotal, o.vat_total, o.total);
+  add_to(d.hour[{o.hour, ""}], sign, 1, o.subtotal, o.vat_total, o.total);
+  add_to(d.day[{o.day, ""}], sign, 1, o.subtotal, o.vat_total, o.total);
   add_to(d.customer[{o.day, o.customer_id}], sign, 1, o.subtotal, o.vat_total, o.total);
   for (const auto& l : lines) add_to(d.product[{o.day, l.sku}], sign, l.qty, l.net, l.vat, l.total);
 }
@@ -134,80 +135,71 @@ Status refresh_invoice(db::Connection& tx, const std::string& invoice_id) {
                     invoice_id);
 }
 
-// Writes the summed deltas: one upsert per key, then the rows that dropped to zero go, as a
-// rebuild would not have them.
-Status write_deltas(db::Connection& tx, const Deltas& d) {
-  auto sales = [&tx](const char* table, const char* key,
-                     const std::map<std::string, Sums>& m) -> Status {
-    const std::string upsert =
-        std::string("INSERT INTO ") + table + " (" + key +
-        ", orders, subtotal, vat_total, total) VALUES (?, ?, ?, ?, ?) ON CONFLICT (" + key +
-        ") DO UPDATE SET orders = orders + excluded.orders, subtotal = subtotal + "
-        "excluded.subtotal, vat_total = vat_total + excluded.vat_total, total = total + "
-        "excluded.total";
-    const std::string prune =
-        std::string("DELETE FROM ") + table + " WHERE " + key + " = ? AND orders = 0";
-    for (const auto& [k, s] : m) {
-      if (!s.zero()) SD_RETURN_IF_ERROR(tx.execute(upsert, k, s.count, s.a, s.b, s.c));
-      if (s.taken_back) SD_RETURN_IF_ERROR(tx.execute(prune, k));
-    }
-    return Status();
+// Adds `m` to `table`, one upsert per key: `keys` are its key columns (one or two), `cols` the
+// columns that count, a, b and c add to (nullptr: not stored). A row whose first column drops
+// to zero is deleted, as a rebuild would not have it.
+Status write_sums(db::Connection& tx, const std::string& table,
+                  const std::vector<std::string>& keys, const std::array<const char*, 4>& cols,
+                  const std::map<Key2, Sums>& m) {
+  std::string names;
+  std::string marks;
+  std::string where;
+  for (const auto& k : keys) {
+    names += k + ", ";
+    marks += "?, ";
+    where += k + " = ? AND ";
+  }
+  std::string updates;
+  for (const char* c : cols) {
+    if (c == nullptr) continue;
+    names += std::string(c) + ", ";
+    marks += "?, ";
+    updates += std::string(c) + " = " + c + " + excluded." + c + ", ";
+  }
+  names.resize(names.size() - 2);
+  marks.resize(marks.size() - 2);
+  updates.resize(updates.size() - 2);
+  std::string conflict = keys[0] + (keys.size() > 1 ? ", " + keys[1] : "");
+  const std::string upsert = "INSERT INTO " + table + " (" + names + ") VALUES (" + marks +
+                             ") ON CONFLICT (" + conflict + ") DO UPDATE SET " + updates;
+  const std::string prune = "DELETE FROM " + table + " WHERE " + where + cols[0] + " = 0";
+  auto bind_key = [&keys](db::Query& q, const Key2& k) {
+    q.bind(1, k.first);
+    if (keys.size() > 1) q.bind(2, k.second);
+    return static_cast<int>(keys.size()) + 1;
   };
-  SD_RETURN_IF_ERROR(sales("analytics_sales_by_hour", "hour", d.hour));
-  SD_RETURN_IF_ERROR(sales("analytics_sales_by_day", "day", d.day));
-  for (const auto& [k, s] : d.customer) {
+  for (const auto& [k, s] : m) {
     if (!s.zero()) {
-      SD_RETURN_IF_ERROR(tx.execute(
-          "INSERT INTO analytics_revenue_by_customer "
-          "(day, customer_id, orders, subtotal, vat_total, total) VALUES (?, ?, ?, ?, ?, ?) "
-          "ON CONFLICT (day, customer_id) DO UPDATE SET orders = orders + excluded.orders, "
-          "subtotal = subtotal + excluded.subtotal, vat_total = vat_total + excluded.vat_total, "
-          "total = total + excluded.total",
-          k.first, k.second, s.count, s.a, s.b, s.c));
+      SD_ASSIGN_OR_RETURN(auto q, tx.prepare(upsert));
+      int i = bind_key(q, k);
+      const int64_t values[4] = {s.count, s.a, s.b, s.c};
+      for (size_t v = 0; v < cols.size(); ++v) {
+        if (cols[v] != nullptr) q.bind(i++, values[v]);
+      }
+      SD_RETURN_IF_ERROR(q.run());
     }
     if (s.taken_back) {
-      SD_RETURN_IF_ERROR(
-          tx.execute("DELETE FROM analytics_revenue_by_customer WHERE day = ? "
-                     "AND customer_id = ? AND orders = 0",
-                     k.first, k.second));
+      SD_ASSIGN_OR_RETURN(auto q, tx.prepare(prune));
+      bind_key(q, k);
+      SD_RETURN_IF_ERROR(q.run());
     }
-  }
-  for (const auto& [k, s] : d.product) {
-    if (!s.zero()) {
-      SD_RETURN_IF_ERROR(tx.execute(
-          "INSERT INTO analytics_revenue_by_product (day, sku, qty, net, vat, total) "
-          "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (day, sku) DO UPDATE SET "
-          "qty = qty + excluded.qty, net = net + excluded.net, vat = vat + excluded.vat, "
-          "total = total + excluded.total",
-          k.first, k.second, s.count, s.a, s.b, s.c));
-    }
-    if (s.taken_back) {
-      SD_RETURN_IF_ERROR(tx.execute(
-          "DELETE FROM analytics_revenue_by_product WHERE day = ? AND sku = ? AND qty = 0", k.first,
-          k.second));
-    }
-  }
-  for (const auto& [k, s] : d.status) {
-    if (!s.zero()) {
-      SD_RETURN_IF_ERROR(tx.execute(
-          "INSERT INTO analytics_orders_by_status (status, orders, total) VALUES (?, ?, ?) "
-          "ON CONFLICT (status) DO UPDATE SET orders = orders + excluded.orders, "
-          "total = total + excluded.total",
-          k, s.count, s.c));
-    }
-    if (s.taken_back) {
-      SD_RETURN_IF_ERROR(
-          tx.execute("DELETE FROM analytics_orders_by_status WHERE status = ? AND orders = 0", k));
-    }
-  }
-  for (const auto& [k, s] : d.cash) {
-    SD_RETURN_IF_ERROR(tx.execute(
-        "INSERT INTO analytics_cash_by_day (day, method, payments, amount) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT (day, method) DO UPDATE SET payments = payments + excluded.payments, "
-        "amount = amount + excluded.amount",
-        k.first, k.second, s.count, s.c));
   }
   return {};
+}
+
+// Writes the summed deltas of a batch.
+Status write_deltas(db::Connection& tx, const Deltas& d) {
+  const std::array<const char*, 4> sales = {"orders", "subtotal", "vat_total", "total"};
+  SD_RETURN_IF_ERROR(write_sums(tx, "analytics_sales_by_hour", {"hour"}, sales, d.hour));
+  SD_RETURN_IF_ERROR(write_sums(tx, "analytics_sales_by_day", {"day"}, sales, d.day));
+  SD_RETURN_IF_ERROR(
+      write_sums(tx, "analytics_revenue_by_customer", {"day", "customer_id"}, sales, d.customer));
+  SD_RETURN_IF_ERROR(write_sums(tx, "analytics_revenue_by_product", {"day", "sku"},
+                                {"qty", "net", "vat", "total"}, d.product));
+  SD_RETURN_IF_ERROR(write_sums(tx, "analytics_orders_by_status", {"status"},
+                                {"orders", nullptr, nullptr, "total"}, d.status));
+  return write_sums(tx, "analytics_cash_by_day", {"day", "method"},
+                    {"payments", nullptr, nullptr, "amount"}, d.cash);
 }
 
 // The SKUs a stock event names: its aggregate (a stock item) and the SKUs of its lines.
