@@ -145,9 +145,12 @@ int serve(const ServeConfig& config) {
       },
       registry);
   bus.subscribe([&hub](const std::vector<events::Event>& batch) { hub.publish(batch); });
-  analytics.subscribe(bus, [&hub](std::string type, std::string data_json, int64_t seq) {
-    hub.publish_derived(std::move(type), std::move(data_json), seq);
-  });
+  analytics.subscribe(
+      bus,
+      [&hub](std::string type, std::string data_json, int64_t seq) {
+        hub.publish_derived(std::move(type), std::move(data_json), seq);
+      },
+      [&hub] { return hub.client_count() > 0; });
   register_platform_metrics(registry, **db, bus);
   {
     auto conn = db::Connection::open(dbo.path, db::OpenMode::kReadOnly);

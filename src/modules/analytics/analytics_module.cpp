@@ -140,7 +140,8 @@ AnalyticsModule::AnalyticsModule(ModuleContext ctx, ConsoleOptions console)
 
 AnalyticsModule::~AnalyticsModule() { console_pool_.stop(); }
 
-void AnalyticsModule::subscribe(events::Bus& bus, const LiveSink& live) {
+void AnalyticsModule::subscribe(events::Bus& bus, const LiveSink& live,
+                                const std::function<bool()>& listening) {
   ModuleContext ctx = ctx_;
   // Used on the writer thread only: the consumer's events are noted, then applied once at
   // the end of its batch, in the batch's transaction.
@@ -153,9 +154,10 @@ void AnalyticsModule::subscribe(events::Bus& bus, const LiveSink& live) {
       },
       followed_event_types());
   consumer.set_batch_end(
-      [ctx, updater, live](db::Connection& tx, int64_t last_seq) -> Result<std::function<void()>> {
+      [ctx, updater, live, listening](db::Connection& tx,
+                                      int64_t last_seq) -> Result<std::function<void()>> {
         SD_RETURN_IF_ERROR(updater->flush(tx));
-        if (!live) return std::function<void()>();
+        if (!live || (listening && !listening())) return std::function<void()>();
         auto k = read_kpis(tx, ctx);
         if (!k.ok()) {
           log::warn("cannot read the KPIs for the live stream", {{"error", k.error().message}});

@@ -24,8 +24,10 @@ class AnalyticsModule {
   AnalyticsModule(ModuleContext ctx, ConsoleOptions console = {});
   ~AnalyticsModule();
 
-  // Before bus.start(): registers the consumer; `live` receives each kpi.snapshot.
-  void subscribe(events::Bus& bus, const LiveSink& live = {});
+  // Before bus.start(): registers the consumer; `live` receives each kpi.snapshot, computed
+  // only while `listening()` (if given) says someone would receive it.
+  void subscribe(events::Bus& bus, const LiveSink& live = {},
+                 const std::function<bool()>& listening = {});
   // GET /api/v1/analytics/kpis, GET /api/v1/analytics/{view}, POST /api/v1/analytics/query
   // and the seed's GET /query?sql=.
   void register_routes(http::Router& router);
