@@ -23,6 +23,7 @@
 #include "modules/billing/billing_module.h"
 #include "modules/catalog/catalog_module.h"
 #include "modules/common/module_context.h"
+#include "modules/herd/herd_module.h"
 #include "modules/hr/hr_module.h"
 #include "modules/inventory/inventory_module.h"
 #include "modules/ledger/ledger_module.h"
@@ -123,6 +124,7 @@ int serve(const ServeConfig& config) {
   modules::sales::SalesModule sales(ctx, idempotency);
   modules::hr::HrModule hr(ctx, idempotency);
   modules::analytics::AnalyticsModule analytics(ctx);
+  modules::herd::HerdModule herd(ctx, idempotency);
   billing.subscribe(bus);
 
   // The live stream (GET /api/v1/stream). Declared before the server, which must be gone
@@ -180,6 +182,7 @@ int serve(const ServeConfig& config) {
   sales.register_routes(router);
   hr.register_routes(router);
   analytics.register_routes(router);
+  herd.register_routes(router);
   // The web UI: every GET no route above matches (registered last by convention; the
   // router tries it only when nothing else fits).
   http::register_static_site(router, web_assets());

@@ -43,6 +43,14 @@ const Grant kGrants[] = {
     // kpi.snapshot stream messages), and the read-only SQL console.
     {"analytics.read", {"admin", "manager", "sales", "accountant", "viewer"}},
     {"analytics.query", {"admin", "manager"}},
+    // Herd management (issue 5): farm staff record animals and milk, vets health and
+    // breeding; calvings either. Sales and accountants see the farm's KPIs only.
+    {"herd.read", {"admin", "manager", "farm", "vet", "viewer"}},
+    {"herd.write", {"admin", "manager", "farm"}},
+    {"herd.health", {"admin", "manager", "vet"}},
+    {"herd.calving", {"admin", "manager", "farm", "vet"}},
+    {"herd.settings", {"admin", "manager"}},
+    {"farm.kpis", {"admin", "manager", "farm", "vet", "sales", "accountant", "viewer"}},
 };
 
 }  // namespace

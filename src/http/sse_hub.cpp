@@ -21,8 +21,8 @@ namespace {
 // The permissions a stream client is checked against once, when it connects; a frame's
 // category is an index into this table.
 constexpr std::string_view kPermissions[] = {
-    "events.read",    "orders.read",   "invoices.read",    "inventory.read",
-    "customers.read", "products.read", "employees.salary", "analytics.read",
+    "events.read",   "orders.read",      "invoices.read",  "inventory.read", "customers.read",
+    "products.read", "employees.salary", "analytics.read", "herd.read",      "farm.kpis",
 };
 constexpr unsigned kEventsRead = 0;
 
@@ -32,8 +32,9 @@ struct PrefixRule {
 };
 // employee.* payloads may carry salaries, so they need the salary permission.
 constexpr PrefixRule kRules[] = {
-    {"order.", 1},    {"invoice.", 2}, {"payment.", 2},  {"stock.", 3},
-    {"customer.", 4}, {"product.", 5}, {"employee.", 6},
+    {"order.", 1},    {"invoice.", 2},  {"payment.", 2}, {"stock.", 3}, {"customer.", 4},
+    {"product.", 5},  {"employee.", 6}, {"animal.", 8},  {"milk.", 8},  {"health.", 8},
+    {"breeding.", 8}, {"calving.", 8},  {"breed.", 8},   {"farm.", 9},
 };
 constexpr std::string_view kKpiSnapshot = "kpi.snapshot";
 constexpr unsigned kAnalyticsRead = 7;

@@ -1,0 +1,25 @@
+#pragma once
+
+#include "http/idempotency.h"
+#include "http/router.h"
+#include "modules/common/module_context.h"
+
+namespace smartdairy::modules::herd {
+
+// Herd management (issue 5): breeds, animals and pedigree, milk recording, health and
+// withdrawal, breeding and calving, and saleable milk into stock. Permissions: herd.read,
+// herd.write (farm staff: animals and milk), herd.health (vets: health and breeding),
+// herd.calving, herd.settings; farm.kpis for the farm's KPIs.
+class HerdModule {
+ public:
+  // `idempotency` is shared by every module's creating POSTs and must outlive the module.
+  HerdModule(ModuleContext ctx, http::Idempotency& idempotency);
+
+  void register_routes(http::Router& router);
+
+ private:
+  ModuleContext ctx_;
+  http::Idempotency& idempotency_;
+};
+
+}  // namespace smartdairy::modules::herd
