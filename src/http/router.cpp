@@ -93,6 +93,16 @@ void Router::fallback(std::string name, Permission permission, Handler handler,
   fallback_owns_pages_ = std::move(owns_pages);
 }
 
+void Router::accept_csv_body(Method method, std::string_view pattern) {
+  for (auto& r : routes_) {
+    if (r->method == method && r->pattern == pattern) {
+      r->csv_body = true;
+      return;
+    }
+  }
+  throw std::logic_error("accept_csv_body: no route " + std::string(pattern));
+}
+
 RouteMatch Router::match(Method method, std::string_view path, bool page_load) {
   RouteMatch result;
   bool get = method == Method::kGet || method == Method::kHead;

@@ -91,6 +91,13 @@ bool is_json_content_type(std::string_view ct) {
   return params.find("charset") == std::string::npos || params.find("utf-8") != std::string::npos;
 }
 
+bool is_csv_content_type(std::string_view ct) {
+  auto semi = ct.find(';');
+  std::string_view media = ct.substr(0, semi);
+  while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
+  return ascii_lower(media) == "text/csv";
+}
+
 // A response ready to be written, with what serialisation needs from its request.
 struct Outgoing {
   Response resp;
@@ -545,7 +552,8 @@ asio::awaitable<Response> Server::Impl::dispatch(Request& req, RouteStats*& stat
                                    0},
                              req);
   }
-  if (!req.body.empty() && !is_json_content_type(req.header("content-type"))) {
+  if (!req.body.empty() && !is_json_content_type(req.header("content-type")) &&
+      !(route.csv_body && is_csv_content_type(req.header("content-type")))) {
     co_return error_response(Error{ErrorKind::kUnsupportedMedia,
                                    "unsupported_media_type",
                                    "Send the body as JSON with 'Content-Type: "

@@ -1,13 +1,46 @@
 #include "modules/herd/herd_module.h"
 
+#include "core/log.h"
+#include "modules/herd/milk_posting.h"
+
 namespace smartdairy::modules::herd {
 
 HerdModule::HerdModule(ModuleContext ctx, http::Idempotency& idempotency)
-    : ctx_(ctx), idempotency_(idempotency) {}
+    : ctx_(ctx), idempotency_(idempotency), milk_(ctx_) {}
 
 void HerdModule::register_routes(http::Router& router) {
   // Each part of the module registers its routes here.
-  (void)router;
+  register_milk_routes(router);
+}
+
+void HerdModule::post_ended_milk() {
+  if (posting_queued_->exchange(true)) return;
+  auto failure = std::make_shared<std::optional<Error>>();
+  db::WriteJob job{
+      [ctx = ctx_, failure, queued = posting_queued_](db::Connection& tx) {
+        queued->store(false);
+        auto posted = post_ended_sessions(tx, ctx, "system");
+        if (!posted.ok()) {
+          *failure = posted.error();
+          return false;
+        }
+        for (const auto& p : *posted) {
+          log::info("milk posted to stock", {{"day", format_date(p.day)},
+                                             {"session", p.session},
+                                             {"litres", p.litres},
+                                             {"posting_id", p.id}});
+        }
+        return true;
+      },
+      [failure](const Status& commit) {
+        if (*failure) {
+          log::warn("automatic milk posting failed",
+                    {{"code", (*failure)->code}, {"error", (*failure)->message}});
+        } else if (!commit.ok()) {
+          log::warn("automatic milk posting not committed", {{"error", commit.error().message}});
+        }
+      }};
+  if (Status st = ctx_.db.writer().submit(std::move(job)); !st.ok()) posting_queued_->store(false);
 }
 
 }  // namespace smartdairy::modules::herd
