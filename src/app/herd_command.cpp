@@ -33,8 +33,8 @@ int herd_import_milk(const std::string& data_dir, const std::string& file) {
         return {};
       });
   for (const auto& e : report.errors) {
-    std::fprintf(stderr, "line %zu%s%s: %s\n", e.line, e.field.empty() ? "" : ", ",
-                 e.field.c_str(), e.message.c_str());
+    std::fprintf(stderr, "line %zu%s%s: %s\n", e.line, e.field.empty() ? "" : ", ", e.field.c_str(),
+                 e.message.c_str());
   }
   if (!outcome.ok()) {
     std::fprintf(stderr, "error: milk not imported: %s\n", outcome.error().message.c_str());

@@ -166,12 +166,20 @@ class MilkTest(ServerTestCase):
         self.milk({"animal_id": b["id"], "day": d, "session": "evening", "quantity_ml": 6450})
         r = self.c.post("/api/v1/herd/milk/postings", {"day": d, "session": "evening"},
                         auth=self.admin)
-        self.assertEqual(r.status, 201, str(r))
-        self.assertEqual(r.body["saleable_ml"], 13750)
-        after = stock(self.c, self.admin, "MILK-RAW")["on_hand"]
-        self.assertEqual(after - before, r.body["litres"])
         listed = self.c.get(f"/api/v1/herd/milk/postings?from={d}&to={d}", auth=self.admin).body
-        self.assertIn(r.body["id"], [p["id"] for p in listed["items"]])
+        if r.status == 204:
+            # The server's own minute-by-minute posting got there first (a slow run).
+            posting = [p for p in listed["items"] if p["session"] == "evening"][-1]
+        else:
+            self.assertEqual(r.status, 201, str(r))
+            posting = r.body
+            self.assertIn(posting["id"], [p["id"] for p in listed["items"]])
+        self.assertEqual(posting["saleable_ml"], 13750)
+        after = stock(self.c, self.admin, "MILK-RAW")["on_hand"]
+        self.assertEqual(after - before, posting["litres"])
+        again = self.c.post("/api/v1/herd/milk/postings", {"day": d, "session": "evening"},
+                            auth=self.admin)
+        self.assertEqual(again.status, 204, str(again))
 
     def test_csv_import_twice_changes_nothing(self):
         a = self.cow()

@@ -16,12 +16,12 @@ namespace smartdairy::modules::herd {
 // Ranges of a record's values, in stored units (percentages in hundredths, temperature in
 // tenths of a degree, CLR in hundredths, SCC in thousand cells/ml).
 inline constexpr int64_t kMinQuantityMl = 1, kMaxQuantityMl = 100'000;
-inline constexpr int64_t kMinFat = 100, kMaxFat = 1000;          // 1.00-10.00 %
-inline constexpr int64_t kMinSnf = 500, kMaxSnf = 1500;          // 5.00-15.00 %
-inline constexpr int64_t kMinProtein = 100, kMaxProtein = 800;   // 1.00-8.00 %
-inline constexpr int64_t kMinTempDc = -50, kMaxTempDc = 600;     // -5.0-60.0 C
-inline constexpr int64_t kMinScc = 0, kMaxScc = 10'000'000;      // thousand cells/ml
-inline constexpr int64_t kMinClr = 1500, kMaxClr = 4500;         // CLR 15.00-45.00
+inline constexpr int64_t kMinFat = 100, kMaxFat = 1000;         // 1.00-10.00 %
+inline constexpr int64_t kMinSnf = 500, kMaxSnf = 1500;         // 5.00-15.00 %
+inline constexpr int64_t kMinProtein = 100, kMaxProtein = 800;  // 1.00-8.00 %
+inline constexpr int64_t kMinTempDc = -50, kMaxTempDc = 600;    // -5.0-60.0 C
+inline constexpr int64_t kMinScc = 0, kMaxScc = 10'000'000;     // thousand cells/ml
+inline constexpr int64_t kMinClr = 1500, kMaxClr = 4500;        // CLR 15.00-45.00
 inline constexpr size_t kMaxMilkNotes = 1000;
 inline constexpr size_t kMaxCorrectionReason = 500;
 inline constexpr size_t kMaxMilkBatch = 1000;

@@ -40,8 +40,8 @@ class CsvReader {
     for (;;) {
       if (pos_ >= text_.size()) {
         if (quoted) {
-          return Error::unprocessable("invalid_csv", "Line " + std::to_string(line) +
-                                                         ": a quoted field is never closed.");
+          return Error::unprocessable(
+              "invalid_csv", "Line " + std::to_string(line) + ": a quoted field is never closed.");
         }
         fields.push_back(std::move(field));
         break;
@@ -96,8 +96,8 @@ std::string lower(std::string s) {
 }
 
 const std::set<std::string, std::less<>> kColumns = {
-    "ear_tag", "day",   "session", "quantity_ml", "quantity_litres", "fat",       "snf",
-    "protein", "temperature", "scc", "lactometer",  "notes"};
+    "ear_tag", "day",     "session",     "quantity_ml", "quantity_litres", "fat",
+    "snf",     "protein", "temperature", "scc",         "lactometer",      "notes"};
 
 // Which column holds what; -1 when absent.
 struct Columns {
@@ -114,10 +114,11 @@ Result<Columns> read_header(const std::vector<std::string>& header,
   for (size_t i = 0; i < header.size(); ++i) {
     std::string name = lower(trim(header[i]));
     if (!kColumns.contains(name)) {
-      errors.push_back({1, name, "Unknown column '" + name +
-                                     "'; the columns are ear_tag, day, session, quantity_ml or "
-                                     "quantity_litres, fat, snf, protein, temperature, scc, "
-                                     "lactometer, notes."});
+      errors.push_back({1, name,
+                        "Unknown column '" + name +
+                            "'; the columns are ear_tag, day, session, quantity_ml or "
+                            "quantity_litres, fat, snf, protein, temperature, scc, "
+                            "lactometer, notes."});
       continue;
     }
     if (!cols.index.emplace(name, static_cast<int>(i)).second) {
@@ -132,16 +133,17 @@ Result<Columns> read_header(const std::vector<std::string>& header,
   bool ml = cols.of("quantity_ml") >= 0;
   bool litres = cols.of("quantity_litres") >= 0;
   if (ml == litres) {
-    errors.push_back({1, "quantity_ml", "Give exactly one of the columns quantity_ml and "
-                                        "quantity_litres."});
+    errors.push_back({1, "quantity_ml",
+                      "Give exactly one of the columns quantity_ml and "
+                      "quantity_litres."});
   }
   if (!errors.empty()) return Error::unprocessable("invalid_csv", "The header is not valid.");
   return cols;
 }
 
 // One row as a MilkInput; a cell that cannot be read is an error naming its column.
-Result<MilkInput> read_row(const Columns& cols, const std::vector<std::string>& row,
-                           size_t line, std::vector<ImportError>& errors) {
+Result<MilkInput> read_row(const Columns& cols, const std::vector<std::string>& row, size_t line,
+                           std::vector<ImportError>& errors) {
   size_t before = errors.size();
   auto cell = [&](std::string_view name) -> std::optional<std::string> {
     int i = cols.of(name);
@@ -169,8 +171,8 @@ Result<MilkInput> read_row(const Columns& cols, const std::vector<std::string>& 
   if (!in.ear_tag) fail("ear_tag", "'ear_tag' is empty.");
   if (auto d = cell("day")) {
     in.day = parse_date(*d);
-    if (!in.day) fail("day", "'day' must be a date written YYYY-MM-DD; it is '" + d->substr(0, 40) +
-                                 "'.");
+    if (!in.day)
+      fail("day", "'day' must be a date written YYYY-MM-DD; it is '" + d->substr(0, 40) + "'.");
   } else {
     fail("day", "'day' is empty.");
   }
@@ -338,8 +340,8 @@ Result<ImportReport> import_milk_history(db::Connection& tx, const ModuleContext
       continue;
     }
     if (a.birth_date && *in->day < *a.birth_date) {
-      fail(line, "day", "'day' is before " + a.ear_tag + " was born (" +
-                            format_date(*a.birth_date) + ").");
+      fail(line, "day",
+           "'day' is before " + a.ear_tag + " was born (" + format_date(*a.birth_date) + ").");
       continue;
     }
     if (!settings.has_session(*in->session)) {
@@ -358,8 +360,9 @@ Result<ImportReport> import_milk_history(db::Connection& tx, const ModuleContext
     if (in->lactometer_clr) {
       int64_t snf = snf_from_lactometer(settings, *in->lactometer_clr, *in->fat);
       if (snf < kMinSnf || snf > kMaxSnf) {
-        fail(line, "lactometer", "The lactometer reading and fat give SNF " +
-                                     format_scaled_decimal(snf, 2) + " %, outside 5.00 to 15.00 %.");
+        fail(line, "lactometer",
+             "The lactometer reading and fat give SNF " + format_scaled_decimal(snf, 2) +
+                 " %, outside 5.00 to 15.00 %.");
         continue;
       }
       r.snf = snf;
@@ -377,23 +380,24 @@ Result<ImportReport> import_milk_history(db::Connection& tx, const ModuleContext
     }
     if (!report.ok()) continue;  // nothing is kept: only look for further errors
     std::string day = format_date(*in->day);
-    SD_RETURN_IF_ERROR(tx.execute(kInsert, new_uuid_v7(), a.id, day, *in->session, r.quantity_ml,
-                                  r.fat, r.snf, r.protein, r.temperature_dc, r.scc,
-                                  r.lactometer_clr, r.snf_computed, r.grade, r.withheld,
-                                  r.withheld_by, r.withheld ? 0 : r.quantity_ml, actor, r.notes,
-                                  now, now));
+    SD_RETURN_IF_ERROR(tx.execute(
+        kInsert, new_uuid_v7(), a.id, day, *in->session, r.quantity_ml, r.fat, r.snf, r.protein,
+        r.temperature_dc, r.scc, r.lactometer_clr, r.snf_computed, r.grade, r.withheld,
+        r.withheld_by, r.withheld ? 0 : r.quantity_ml, actor, r.notes, now, now));
     if (tx.changes() == 1) {
       ++report.created;
       continue;
     }
-    SD_ASSIGN_OR_RETURN(auto existing, store::find_milk_record_at(tx, a.id, *in->day, *in->session));
+    SD_ASSIGN_OR_RETURN(auto existing,
+                        store::find_milk_record_at(tx, a.id, *in->day, *in->session));
     bool same = existing && existing->quantity_ml == r.quantity_ml && existing->fat == r.fat &&
                 existing->snf == r.snf && existing->protein == r.protein &&
                 existing->temperature_dc == r.temperature_dc && existing->scc == r.scc &&
                 existing->lactometer_clr == r.lactometer_clr && existing->notes == r.notes;
     if (!same) {
-      fail(line, "session", a.ear_tag + " already has a different " + *in->session +
-                                " record for " + day + "; correct it with the API instead.");
+      fail(line, "session",
+           a.ear_tag + " already has a different " + *in->session + " record for " + day +
+               "; correct it with the API instead.");
       continue;
     }
     ++report.unchanged;

@@ -27,9 +27,8 @@ int local_minute(const ModuleContext& ctx) {
 }
 }  // namespace
 
-Result<std::optional<MilkPosting>> post_milk(db::Connection& tx, const ModuleContext& ctx,
-                                             Day day, const std::string& session,
-                                             const std::string& actor) {
+Result<std::optional<MilkPosting>> post_milk(db::Connection& tx, const ModuleContext& ctx, Day day,
+                                             const std::string& session, const std::string& actor) {
   SD_ASSIGN_OR_RETURN(auto records, store::unposted_milk(tx, day, session));
   if (records.empty()) return std::optional<MilkPosting>{};
   SD_ASSIGN_OR_RETURN(HerdSettings settings, store::load_settings(tx));
@@ -68,11 +67,11 @@ Result<std::optional<MilkPosting>> post_milk(db::Connection& tx, const ModuleCon
     auto level = inventory::adjust(tx, ctx, adj, actor);
     if (!level.ok()) {
       if (level.error().kind != ErrorKind::kConflict) return std::move(level).error();
-      Error e = Error::conflict(
-          "milk_posting_refused",
-          "Corrections lowered the saleable milk of " + format_date(day) + " " + session +
-              " by " + std::to_string(-p.litres) + " L, but that much of " + p.sku +
-              " cannot leave stock: " + level.error().message);
+      Error e = Error::conflict("milk_posting_refused",
+                                "Corrections lowered the saleable milk of " + format_date(day) +
+                                    " " + session + " by " + std::to_string(-p.litres) +
+                                    " L, but that much of " + p.sku +
+                                    " cannot leave stock: " + level.error().message);
       e.details.emplace_back("session");
       return e;
     }

@@ -22,9 +22,8 @@ namespace smartdairy::modules::herd {
 // 409 raw_milk_sku_unknown when the SKU is not in the catalogue; 409 milk_posting_refused
 // when a negative difference would take stock below what is reserved. An untracked but
 // catalogued SKU starts being tracked with its first receipt. Requires: a write transaction.
-Result<std::optional<MilkPosting>> post_milk(db::Connection& tx, const ModuleContext& ctx,
-                                             Day day, const std::string& session,
-                                             const std::string& actor);
+Result<std::optional<MilkPosting>> post_milk(db::Connection& tx, const ModuleContext& ctx, Day day,
+                                             const std::string& session, const std::string& actor);
 
 // Posts every day and session that has ended (on the farm's clock: the session's end time
 // from the settings has passed, or the day is over) and has unposted milk, oldest first.

@@ -82,8 +82,7 @@ Result<MilkInput> decode_milk(const json::value& body, const std::string& prefix
   SD_ASSIGN_OR_RETURN(const json::value* correction, r.optional_object("correction"));
   if (correction != nullptr) {
     FieldReader c(*correction, prefix + "correction.");
-    SD_ASSIGN_OR_RETURN(in.correction_reason,
-                        c.required_string("reason", kMaxCorrectionReason));
+    SD_ASSIGN_OR_RETURN(in.correction_reason, c.required_string("reason", kMaxCorrectionReason));
     SD_RETURN_IF_ERROR(c.finish());
   }
   SD_RETURN_IF_ERROR(r.finish());
@@ -201,8 +200,8 @@ Result<MilkQuery> decode_list(const Request& req) {
   SD_ASSIGN_OR_RETURN(q.to, http::date_param(req, "to"));
   if (day) {
     if (q.from || q.to) {
-      Error e = Error::unprocessable("invalid_parameter",
-                                     "Give either 'day' or 'from'/'to', not both.");
+      Error e =
+          Error::unprocessable("invalid_parameter", "Give either 'day' or 'from'/'to', not both.");
       e.details.emplace_back("day");
       return e;
     }

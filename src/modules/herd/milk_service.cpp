@@ -78,8 +78,8 @@ bool same_values(const MilkRecord& a, const MilkRecord& b) {
          a.lactometer_clr == b.lactometer_clr && a.notes == b.notes;
 }
 
-Status append_event(db::Connection& tx, const Clock& clock, std::string type,
-                    const MilkRecord& r, const std::string& actor) {
+Status append_event(db::Connection& tx, const Clock& clock, std::string type, const MilkRecord& r,
+                    const std::string& actor) {
   events::EventDraft d;
   d.type = std::move(type);
   d.aggregate_type = "milk_record";
@@ -123,7 +123,8 @@ Result<Target> resolve(db::Connection& tx, const MilkInput& in, const HerdSettin
       SD_ASSIGN_OR_RETURN(animal, store::find_milk_animal(tx, *in.animal_id));
     }
     if (!animal) {
-      std::string which = is_uuid(*in.animal_id) ? "with id '" + *in.animal_id + "'" : "with that id";
+      std::string which =
+          is_uuid(*in.animal_id) ? "with id '" + *in.animal_id + "'" : "with that id";
       Error e = Error::not_found("animal_not_found",
                                  "There is no animal " + which +
                                      ". Find animals with GET /api/v1/herd/animals?tag=<ear tag>.");
@@ -132,17 +133,16 @@ Result<Target> resolve(db::Connection& tx, const MilkInput& in, const HerdSettin
     }
     if (in.ear_tag && upper(trim(*in.ear_tag)) != animal->ear_tag) {
       return field_error("ear_tag", "Fields 'animal_id' and 'ear_tag' name different animals ('" +
-                                        animal->ear_tag +
-                                        "' has that id); send one of them.");
+                                        animal->ear_tag + "' has that id); send one of them.");
     }
   } else if (in.ear_tag) {
     std::string tag = upper(trim(*in.ear_tag));
     SD_ASSIGN_OR_RETURN(animal, store::find_milk_animal_by_tag(tx, tag));
     if (!animal) {
-      Error e = Error::not_found(
-          "animal_not_found",
-          "There is no animal with ear tag '" + tag +
-              "'. Register it with POST /api/v1/herd/animals, or check the tag.");
+      Error e =
+          Error::not_found("animal_not_found",
+                           "There is no animal with ear tag '" + tag +
+                               "'. Register it with POST /api/v1/herd/animals, or check the tag.");
       e.details.emplace_back("ear_tag");
       return e;
     }
@@ -319,8 +319,8 @@ Status check_milk_values(const MilkInput& in) {
                        "Field 'fat' is required with 'lactometer': SNF is computed from both.");
   }
   if (in.notes && in.notes->size() > kMaxMilkNotes) {
-    return field_error("notes", "Field 'notes' must be at most " + std::to_string(kMaxMilkNotes) +
-                                    " bytes.");
+    return field_error(
+        "notes", "Field 'notes' must be at most " + std::to_string(kMaxMilkNotes) + " bytes.");
   }
   if (in.correction_reason && trim(*in.correction_reason).empty()) {
     return field_error("correction.reason",
@@ -403,9 +403,8 @@ Result<MilkService::Recorded> MilkService::record(db::Connection& tx, const Milk
 }
 
 Result<BatchReport> MilkService::batch(db::Connection& tx,
-                                       const std::vector<Result<MilkInput>>& rows,
-                                       BatchMode mode, const std::string& actor,
-                                       bool same_is_unchanged) const {
+                                       const std::vector<Result<MilkInput>>& rows, BatchMode mode,
+                                       const std::string& actor, bool same_is_unchanged) const {
   SD_ASSIGN_OR_RETURN(HerdSettings settings, store::load_settings(tx));
   const Day today = ctx_.today();
   const int minute = local_minute();
@@ -424,8 +423,8 @@ Result<BatchReport> MilkService::batch(db::Connection& tx,
       if (auto it = seen.find(key); it != seen.end()) {
         Error e = Error::conflict("duplicate_in_batch",
                                   "Row " + std::to_string(i) + " repeats row " +
-                                      std::to_string(it->second) + ": " + t.animal.ear_tag +
-                                      ", " + format_date(t.day) + ", " + t.session +
+                                      std::to_string(it->second) + ": " + t.animal.ear_tag + ", " +
+                                      format_date(t.day) + ", " + t.session +
                                       ". Send one record per animal, day and session.");
         e.details.emplace_back("session");
         return e;

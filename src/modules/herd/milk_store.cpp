@@ -153,9 +153,9 @@ Result<std::optional<MilkRecord>> find_milk_record(db::Connection& c, const std:
 Result<std::optional<MilkRecord>> find_milk_record_at(db::Connection& c,
                                                       const std::string& animal_id, Day day,
                                                       const std::string& session) {
-  return one_record(c.query(std::string(kRecordColumns) +
-                                "WHERE m.animal_id = ? AND m.day = ? AND m.session = ?",
-                            animal_id, format_date(day), session));
+  return one_record(
+      c.query(std::string(kRecordColumns) + "WHERE m.animal_id = ? AND m.day = ? AND m.session = ?",
+              animal_id, format_date(day), session));
 }
 
 Status insert_milk_record(db::Connection& c, const MilkRecord& r) {
@@ -165,9 +165,8 @@ Status insert_milk_record(db::Connection& c, const MilkRecord& r) {
       "posting_id, posted_ml, recorded_by, notes, version, created_at, updated_at) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
       r.id, r.animal_id, format_date(r.day), r.session, r.quantity_ml, r.fat, r.snf, r.protein,
-      r.temperature_dc, r.scc, r.lactometer_clr, r.snf_computed, r.grade, r.withheld,
-      r.withheld_by, r.posting_id, r.posted_ml, r.recorded_by, r.notes, r.version, r.created_at,
-      r.updated_at);
+      r.temperature_dc, r.scc, r.lactometer_clr, r.snf_computed, r.grade, r.withheld, r.withheld_by,
+      r.posting_id, r.posted_ml, r.recorded_by, r.notes, r.version, r.created_at, r.updated_at);
 }
 
 Status update_milk_record(db::Connection& c, const MilkRecord& r) {
@@ -185,10 +184,9 @@ Result<std::vector<MilkRecord>> list_milk_records(db::Connection& c, const MilkQ
   std::string session = q.session.value_or("");
   std::string animal = q.animal_id.value_or("");
   int64_t withheld = q.withheld ? (*q.withheld ? 1 : 0) : -1;
-  SD_ASSIGN_OR_RETURN(auto rows,
-                      c.query(std::string(kRecordColumns) + std::string(kListFilters), q.after,
-                              from, from, to, to, session, session, animal, animal, withheld,
-                              withheld, q.limit + 1));
+  SD_ASSIGN_OR_RETURN(auto rows, c.query(std::string(kRecordColumns) + std::string(kListFilters),
+                                         q.after, from, from, to, to, session, session, animal,
+                                         animal, withheld, withheld, q.limit + 1));
   std::vector<MilkRecord> out;
   for (;;) {
     SD_ASSIGN_OR_RETURN(bool row, rows.step());
@@ -239,10 +237,10 @@ Result<std::vector<UnpostedMilk>> unposted_milk(db::Connection& c, Day day,
 }
 
 Result<std::vector<std::pair<Day, std::string>>> sessions_with_unposted_milk(db::Connection& c) {
-  SD_ASSIGN_OR_RETURN(
-      auto q, c.query("SELECT DISTINCT day, session FROM herd_milk_records WHERE "
-                      "posted_ml <> CASE WHEN withheld = 1 THEN 0 ELSE quantity_ml END "
-                      "ORDER BY day, session"));
+  SD_ASSIGN_OR_RETURN(auto q,
+                      c.query("SELECT DISTINCT day, session FROM herd_milk_records WHERE "
+                              "posted_ml <> CASE WHEN withheld = 1 THEN 0 ELSE quantity_ml END "
+                              "ORDER BY day, session"));
   std::vector<std::pair<Day, std::string>> out;
   for (;;) {
     SD_ASSIGN_OR_RETURN(bool row, q.step());

@@ -164,7 +164,7 @@ TEST(Rules, SnfAndLactometerExcludeEachOtherAndTheLactometerNeedsFat) {
 }
 
 TEST(Rules, SnfFromTheConfiguredLactometerFormula) {
-  HerdSettings s;  // CLR/4 + 0.2 fat + 0.36
+  HerdSettings s;                                     // CLR/4 + 0.2 fat + 0.36
   EXPECT_EQ(snf_from_lactometer(s, 2800, 400), 816);  // 7 + 0.8 + 0.36
   EXPECT_EQ(snf_from_lactometer(s, 2850, 350), 819);  // 7.125 + 0.7 + 0.36 = 8.185, half up
   s.snf_fat_factor = 2500;                            // another union: CLR/4 + 0.25 fat + 0.44
@@ -236,8 +236,7 @@ TEST_F(MilkTest, RecordsAMilkingWithDefaultsForTodayAndTheSessionOfTheTimeOfDay)
 TEST_F(MilkTest, RefusesAFutureDayADayBeforeBirthAndAnUnconfiguredSession) {
   put_animal("C1");
   EXPECT_EQ(record_error(milking("C1", 5000, kToday + 1)).details.front(), "day");
-  EXPECT_EQ(record_error(milking("C1", 5000, days_from_civil(2022, 1, 9))).details.front(),
-            "day");
+  EXPECT_EQ(record_error(milking("C1", 5000, days_from_civil(2022, 1, 9))).details.front(), "day");
   EXPECT_TRUE(record(milking("C1", 5000, days_from_civil(2022, 1, 10))).ok());
   Error e = record_error(milking("C1", 5000, kToday, "midday"));
   EXPECT_EQ(e.details.front(), "session");
@@ -336,7 +335,8 @@ TEST_F(MilkTest, PostingReceivesSaleableLitresAndCarriesTheRemainder) {
   EXPECT_EQ((*p)->carry_ml, 750);
   EXPECT_EQ(on_hand("MILK-RAW"), 13);
   EXPECT_EQ(scalar("SELECT COUNT(*) FROM stock_moves WHERE reason = 'production' AND "
-                   "reference = '" + (*p)->id + "'"),
+                   "reference = '" +
+                   (*p)->id + "'"),
             1);
   EXPECT_EQ(events_of("milk.posted").size(), 1U);
   // Posting again finds nothing.
@@ -414,9 +414,8 @@ TEST_F(MilkTest, AllOrNothingBatchSavesNothingAndReportsEveryBadRow) {
   std::vector<Result<MilkInput>> rows = {milking("C1", 5000), milking("DRY", 5000),
                                          milking("C2", 5000), milking("C1", 5100),
                                          Error::unprocessable("invalid_field", "bad json")};
-  auto report = tx([&](db::Connection& c) {
-    return svc_->batch(c, rows, BatchMode::kAllOrNothing, "farm1");
-  });
+  auto report = tx(
+      [&](db::Connection& c) { return svc_->batch(c, rows, BatchMode::kAllOrNothing, "farm1"); });
   ASSERT_TRUE(report.ok());
   EXPECT_TRUE(report->rolled_back);
   EXPECT_EQ(report->saved, 0);
@@ -533,13 +532,11 @@ TEST_F(MilkTest, HistoryImportIsIdempotentAndNeverReachesStock) {
   put_animal("C2", "female", "dry");  // history predates today's status
   std::string csv =
       "ear_tag,day,session,quantity_ml\nC1,2024-05-01,morning,5000\nC2,2024-05-01,morning,4000\n";
-  auto first =
-      tx([&](db::Connection& c) { return import_milk_history(c, ctx(), csv, "import"); });
+  auto first = tx([&](db::Connection& c) { return import_milk_history(c, ctx(), csv, "import"); });
   ASSERT_TRUE(first.ok());
   ASSERT_TRUE(first->ok()) << first->errors[0].message;
   EXPECT_EQ(first->created, 2);
-  auto again =
-      tx([&](db::Connection& c) { return import_milk_history(c, ctx(), csv, "import"); });
+  auto again = tx([&](db::Connection& c) { return import_milk_history(c, ctx(), csv, "import"); });
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->unchanged, 2);
   auto posted = tx([&](db::Connection& c) { return post_ended_sessions(c, ctx(), "system"); });
@@ -547,8 +544,8 @@ TEST_F(MilkTest, HistoryImportIsIdempotentAndNeverReachesStock) {
   EXPECT_TRUE(posted->empty());
   put_animal("B1", "male", "bull");
   auto male = tx([&](db::Connection& c) {
-    return import_milk_history(c, ctx(), "ear_tag,day,session,quantity_ml\nB1,2024-05-01,morning,1\n",
-                               "import");
+    return import_milk_history(
+        c, ctx(), "ear_tag,day,session,quantity_ml\nB1,2024-05-01,morning,1\n", "import");
   });
   ASSERT_TRUE(male.ok());
   ASSERT_EQ(male->errors.size(), 1U);
