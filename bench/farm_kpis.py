@@ -39,12 +39,13 @@ def fill(db_path, cows, years, today):
     days = [today - datetime.timedelta(days=n) for n in range(int(years * 365.25))]
     grades = "AAAAABBBCR"
     n = 0
+    # Ids in the order of recording, as UUIDv7 ids are.
     for d in reversed(days):
         ds = d.isoformat()
         rows = []
         for aid in animals:
             for session in ("morning", "evening"):
-                rows.append((f"{aid[:24]}{n:012d}", aid, ds, session, rng.randint(3000, 9000),
+                rows.append((f"{n:012x}-{aid[13:]}", aid, ds, session, rng.randint(3000, 9000),
                              grades[rng.randrange(10)], 1 if rng.random() < 0.01 else 0))
                 n += 1
         db.executemany("INSERT INTO herd_milk_records (id, animal_id, day, session, quantity_ml, "
@@ -78,14 +79,18 @@ def main():
     os.environ["SMARTDAIRY_BIN"] = binary
     import harness  # noqa: E402 (needs SMARTDAIRY_BIN)
 
-    tmp = tempfile.mkdtemp(prefix="sd-farm-bench-")
-    data = os.path.join(tmp, "data")
-    subprocess.run([binary, "migrate", "--data-dir", data], check=True, capture_output=True)
-    today = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=6)).date()
-    t0 = time.perf_counter()
-    records = fill(os.path.join(data, "smartdairy.db"), cows, years, today)
-    print(f"farm: {cows} cows, {records} milk records over {years} years written in "
-          f"{time.perf_counter() - t0:.1f} s")
+    # FARM_BENCH_DATA=DIR keeps the data directory (and reuses it when it exists).
+    keep = os.environ.get("FARM_BENCH_DATA")
+    tmp = None if keep else tempfile.mkdtemp(prefix="sd-farm-bench-")
+    data = keep or os.path.join(tmp, "data")
+    if not os.path.exists(os.path.join(data, "smartdairy.db")):
+        subprocess.run([binary, "migrate", "--data-dir", data], check=True, capture_output=True)
+        today = (datetime.datetime.now(datetime.timezone.utc) +
+                 datetime.timedelta(hours=6)).date()
+        t0 = time.perf_counter()
+        records = fill(os.path.join(data, "smartdairy.db"), cows, years, today)
+        print(f"farm: {cows} cows, {records} milk records over {years} years written in "
+              f"{time.perf_counter() - t0:.1f} s")
 
     t0 = time.perf_counter()
     subprocess.run([binary, "analytics", "rebuild", "--data-dir", data], check=True,
@@ -117,7 +122,8 @@ def main():
     finally:
         server.stop()
         server.cleanup()
-        shutil.rmtree(tmp, ignore_errors=True)
+        if tmp:
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

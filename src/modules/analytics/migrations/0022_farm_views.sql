@@ -3,14 +3,15 @@
 -- rebuild`. Milk is in millilitres, money in minor units, days 'YYYY-MM-DD' and months
 -- 'YYYY-MM' in the farm's time zone. Saleable milk: not withheld and not graded R.
 
--- What each milk record was last counted as.
+-- What each milk record was last counted as. The facts tables are keyed by the herd row's id
+-- WITHOUT ROWID: one B-tree each, which halves what a rebuild writes for 10 years of milk.
 CREATE TABLE analytics_farm_milk_facts (
   record_id   TEXT PRIMARY KEY,
   day         TEXT NOT NULL,
   quantity_ml INTEGER NOT NULL,
   withheld    INTEGER NOT NULL,
   grade       TEXT NOT NULL
-);
+) WITHOUT ROWID;
 
 CREATE TABLE analytics_farm_milk_by_day (
   day         TEXT PRIMARY KEY,
@@ -33,7 +34,7 @@ CREATE TABLE analytics_farm_health_facts (
   record_id  TEXT PRIMARY KEY,
   month      TEXT NOT NULL,
   cost_minor INTEGER NOT NULL
-);
+) WITHOUT ROWID;
 
 CREATE TABLE analytics_farm_health_cost_by_month (
   month   TEXT PRIMARY KEY,  -- 'YYYY-MM' of the records' day
@@ -45,7 +46,7 @@ CREATE TABLE analytics_farm_health_cost_by_month (
 CREATE TABLE analytics_farm_animal_facts (
   animal_id TEXT PRIMARY KEY,
   status    TEXT NOT NULL
-);
+) WITHOUT ROWID;
 
 CREATE TABLE analytics_farm_herd_by_status (
   status  TEXT PRIMARY KEY,

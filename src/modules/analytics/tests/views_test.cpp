@@ -9,6 +9,7 @@
 #include <map>
 #include <random>
 #include <set>
+#include <tuple>
 
 #include "events/outbox.h"
 #include "modules/analytics/tests/farm_rows.h"
@@ -126,7 +127,7 @@ class ViewsTest : public testing::ModuleTest {
     return out;
   }
 
-  Result<boost::json::object> view(std::string_view name, ViewParams p = {}) {
+  Result<boost::json::object> view(std::string_view name, const ViewParams& p = {}) {
     const ViewInfo* v = find_view(name);
     EXPECT_NE(v, nullptr);
     return read_view(conn(), ctx(), *v, p);
@@ -176,7 +177,7 @@ void ViewsTest::random_workload_then_rebuild(unsigned seed) {
     std::vector<std::string> animals;
     std::vector<std::string> milk_records;
     std::vector<std::string> health_records;
-    std::set<std::string> milked;  // animal|day|session already recorded
+    std::set<std::tuple<std::string, std::string, std::string>> milked;  // animal, day, session
     const char* statuses[] = {"calf", "heifer", "lactating", "dry",   "pregnant",
                               "bull", "sold",   "dead",      "culled"};
     const char* grades[] = {"A", "B", "C", "R"};
@@ -232,7 +233,9 @@ void ViewsTest::random_workload_then_rebuild(unsigned seed) {
           std::vector<std::pair<std::string, int64_t>> due;
           while (*open->step()) due.emplace_back(open->text(0), open->int64(1));
           if (due.empty()) break;
-          auto [id, amount] = due[pick(due.size())];
+          const auto& chosen = due[pick(due.size())];
+          const std::string& id = chosen.first;
+          const int64_t amount = chosen.second;
           int64_t part = pick(2) == 0 ? amount : std::max<int64_t>(1, amount / 3);
           auto paid = tx([&](db::Connection& t) {
             return billing::record_payment(t, ctx(), id, {part, methods[pick(4)], {}, {}}, "t");
@@ -285,7 +288,7 @@ void ViewsTest::random_workload_then_rebuild(unsigned seed) {
           std::string a = animals[pick(animals.size())];
           std::string day = some_day();
           std::string session = sessions[pick(2)];
-          bool fresh = milked.insert(a + "|" + day + "|" + session).second;
+          bool fresh = milked.emplace(a, day, session).second;
           if (fresh) {
             milk_records.push_back(farm.milk(a, day, session, static_cast<int64_t>(pick(30000)),
                                              grades[pick(4)], pick(4) == 0));
