@@ -4,9 +4,17 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <mutex>
+#include <utility>
+#include <vector>
 
+#include "db/tests/db_test_util.h"
+#include "events/bus.h"
 #include "events/outbox.h"
+#include "modules/analytics/analytics_module.h"
 #include "modules/analytics/tests/farm_rows.h"
 #include "modules/analytics/views.h"
 #include "tests/testing/module_fixture.h"
@@ -229,6 +237,72 @@ TEST_F(FarmKpisTest, OnlyABatchWithAHerdEventAsksForAFarmSnapshot) {
   EXPECT_TRUE(run_analytics());
   EXPECT_FALSE(is_herd_event("breed.created"));
   EXPECT_TRUE(is_herd_event("breeding.checked"));
+}
+
+// The module's consumer on a running bus and writer, as the server wires it: a batch with a
+// herd event sends farm.snapshot (after kpi.snapshot) with the KPIs as of that batch; a batch
+// without one sends kpi.snapshot only; nothing is computed while nobody listens.
+TEST_F(FarmKpisTest, TheConsumerSendsAFarmSnapshotAfterABatchWithAHerdEvent) {
+  std::mutex mu;
+  std::vector<std::pair<std::string, json::value>> sent;
+  std::atomic<bool> listening = true;
+  auto received = [&](const std::string& type) {
+    std::lock_guard lock(mu);
+    std::vector<json::value> out;
+    for (const auto& [t, data] : sent) {
+      if (t == type) out.push_back(data);
+    }
+    return out;
+  };
+  events::Bus bus(db_->writer());
+  AnalyticsModule module(ctx());
+  module.subscribe(
+      bus,
+      [&](std::string type, const std::string& data, int64_t) {
+        std::lock_guard lock(mu);
+        sent.emplace_back(std::move(type), json::parse(data));
+      },
+      [&] { return listening.load(); });
+  struct Stop {
+    db::Writer& w;
+    ~Stop() { w.stop(); }
+  } stop{db_->writer()};
+  auto reader = db::test::open_reader(dir_.file("app.db"));
+  ASSERT_TRUE(bus.start(*reader).ok());
+  db_->writer().start();
+
+  // One job: a cow and her morning milk, with their events.
+  ASSERT_TRUE(db::test::run_write(db_->writer(), [&](db::Connection& t) {
+                FarmRows rows(t, clock_);
+                std::string cow = rows.animal_in_tx("L1");
+                rows.milk_in_tx(cow, "2026-01-01", "morning", 12500);
+                return true;
+              }).ok());
+  ASSERT_TRUE(db::test::eventually([&] { return !received("farm.snapshot").empty(); }));
+  json::value farm = received("farm.snapshot").back();
+  EXPECT_EQ(farm.at("litres_today").as_string(), "12.5");
+  EXPECT_EQ(farm.at("lactating").as_int64(), 1);
+  EXPECT_EQ(farm.at("seq").as_int64(), 2);
+  EXPECT_EQ(received("kpi.snapshot").size(), 1u);
+
+  // A batch without a herd event: a kpi.snapshot, no farm.snapshot.
+  ASSERT_TRUE(
+      db::test::run_write(db_->writer(), [&](db::Connection& t) {
+        return events::append(t, {"stock.adjusted", "stock_item", "MILK", "t", "{}"}, clock_).ok();
+      }).ok());
+  ASSERT_TRUE(db::test::eventually([&] { return received("kpi.snapshot").size() == 2; }));
+  EXPECT_EQ(received("farm.snapshot").size(), 1u);
+
+  // Nobody listening: the views still follow, nothing is sent.
+  listening = false;
+  ASSERT_TRUE(db::test::run_write(db_->writer(), [&](db::Connection& t) {
+                FarmRows(t, clock_).animal_in_tx("L2");
+                return true;
+              }).ok());
+  ASSERT_TRUE(db::test::eventually(
+      [&] { return scalar("SELECT count(*) FROM analytics_farm_animal_facts") == 2; }));
+  EXPECT_EQ(received("farm.snapshot").size(), 1u);
+  EXPECT_EQ(received("kpi.snapshot").size(), 2u);
 }
 
 }  // namespace

@@ -22,15 +22,20 @@ class FarmRows {
   // An animal (female unless the status is bull), with animal.registered.
   std::string animal(const std::string& tag, const std::string& status = "lactating",
                      const std::optional<std::string>& name = std::nullopt) {
+    std::string id;
+    in_tx([&] { id = animal_in_tx(tag, status, name); });
+    return id;
+  }
+  // The same in the caller's transaction.
+  std::string animal_in_tx(const std::string& tag, const std::string& status = "lactating",
+                           const std::optional<std::string>& name = std::nullopt) {
     std::string id = new_uuid_v7();
-    in_tx([&] {
-      check(
-          conn_.execute("INSERT INTO herd_animals (id, ear_tag, name, sex, status, "
-                        "acquisition_kind, created_at, updated_at) VALUES (?, ?, ?, ?, ?, "
-                        "'purchased', 0, 0)",
-                        id, tag, name, status == "bull" ? "male" : "female", status));
-      event("animal.registered", "animal", id);
-    });
+    check(
+        conn_.execute("INSERT INTO herd_animals (id, ear_tag, name, sex, status, "
+                      "acquisition_kind, created_at, updated_at) VALUES (?, ?, ?, ?, ?, "
+                      "'purchased', 0, 0)",
+                      id, tag, name, status == "bull" ? "male" : "female", status));
+    event("animal.registered", "animal", id);
     return id;
   }
 
@@ -49,15 +54,21 @@ class FarmRows {
   // A milk record, with milk.recorded.
   std::string milk(const std::string& animal_id, const std::string& day, const std::string& session,
                    int64_t ml, const std::string& grade = "A", bool withheld = false) {
+    std::string id;
+    in_tx([&] { id = milk_in_tx(animal_id, day, session, ml, grade, withheld); });
+    return id;
+  }
+  // The same in the caller's transaction.
+  std::string milk_in_tx(const std::string& animal_id, const std::string& day,
+                         const std::string& session, int64_t ml, const std::string& grade = "A",
+                         bool withheld = false) {
     std::string id = new_uuid_v7();
-    in_tx([&] {
-      check(
-          conn_.execute("INSERT INTO herd_milk_records (id, animal_id, day, session, "
-                        "quantity_ml, grade, withheld, recorded_by, created_at, updated_at) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, 't', 0, 0)",
-                        id, animal_id, day, session, ml, grade, int64_t{withheld}));
-      event("milk.recorded", "milk_record", id);
-    });
+    check(
+        conn_.execute("INSERT INTO herd_milk_records (id, animal_id, day, session, "
+                      "quantity_ml, grade, withheld, recorded_by, created_at, updated_at) "
+                      "VALUES (?, ?, ?, ?, ?, ?, ?, 't', 0, 0)",
+                      id, animal_id, day, session, ml, grade, int64_t{withheld}));
+    event("milk.recorded", "milk_record", id);
     return id;
   }
 
