@@ -15,7 +15,7 @@ constexpr size_t kMaxNotes = 2000;
 
 // Errors about the calf name the calf's fields ("calf.ear_tag").
 Error prefix_calf(Error e) {
-  for (auto& d : e.details) d = "calf." + d;
+  for (auto& d : e.details) d.insert(0, "calf.");
   if (!e.details.empty()) {
     e.message = "Calf: " + e.message;
   }
