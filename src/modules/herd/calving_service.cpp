@@ -89,6 +89,10 @@ Result<Calving> CalvingService::record(db::Connection& tx, const NewCalving& in,
       e.details.emplace_back("service_id");
       return e;
     }
+    if (in.day <= service->day) {
+      return field_error(
+          "day", "Field 'day' must be after the service on " + format_date(service->day) + ".");
+    }
     if (service->sire_id) {
       if (sire_id && *sire_id != *service->sire_id) {
         return field_error("sire_id",

@@ -452,6 +452,10 @@ TEST_F(Calvings, RefusesBadCalvingsAndSavesNothing) {
   b.service_id = others_service;
   check(b, "service_id");
   b = in;
+  b.service_id = put_service(dam->id, bull->id);  // served on 2025-03-01
+  b.day = day("2025-02-01");
+  check(b, "day");
+  b = in;
   b.sire_id = dam->id;
   check(b, "sire_id");
   b = in;
