@@ -111,7 +111,7 @@ Result<Calving> CalvingService::record(db::Connection& tx, const NewCalving& in,
   out.service_id = in.service_id;
   out.sire_id = sire_id;
   if (in.notes && !trim_blanks(*in.notes).empty()) {
-    SD_ASSIGN_OR_RETURN(out.notes, clean_text("notes", *in.notes, kMaxNotes));
+    SD_ASSIGN_OR_RETURN(out.notes, clean_text("notes", *in.notes, kMaxNotes, true));
   }
   if (in.calf) {
     NewAnimal calf;
