@@ -472,7 +472,11 @@ Result<Animal> AnimalService::get(db::Connection& c, const std::string& id) cons
 
 Result<Animal> AnimalService::get_by_tag(db::Connection& c, std::string_view tag) const {
   auto clean = clean_ear_tag("tag", tag);
-  if (!clean.ok()) return not_found_tag("?");
+  if (!clean.ok()) {
+    return Error::not_found("animal_not_found",
+                            "There is no animal with that ear tag: tags are 1 to 20 letters, "
+                            "digits or '-'.");
+  }
   SD_ASSIGN_OR_RETURN(auto found, store::find_animal_by_tag(c, *clean, ctx_.today()));
   if (!found) return not_found_tag(*clean);
   return std::move(*found);
