@@ -179,5 +179,12 @@ TEST_F(Settings, RefusesEachBadField) {
   EXPECT_TRUE(patch(R"({"grade_b_fat": 3.50, "grade_a_scc": 400})").ok());
 }
 
+TEST_F(Settings, TheProductIsCheckedOnlyWhenTheSkuChanges) {
+  ASSERT_TRUE(conn().execute("UPDATE products SET unit = 'kg' WHERE sku = 'MILK-RAW'").ok());
+  EXPECT_TRUE(patch(R"({"dry_off_days": 55})").ok());  // the SKU is left alone
+  EXPECT_EQ(field_of(patch(R"({"raw_milk_sku": "CHEESE"})")), "raw_milk_sku");
+  EXPECT_FALSE(validate_settings(conn(), HerdSettings{}).ok());
+}
+
 }  // namespace
 }  // namespace smartdairy::modules::herd
