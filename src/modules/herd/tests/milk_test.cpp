@@ -509,16 +509,19 @@ TEST_F(MilkTest, ImportReportsEveryBadRowWithItsLineAndField) {
       "C1,2025-12-30,morning,5000,4.123\n"
       "C1,30/12/2025,evening,5000,\n"
       "C1,2025-12-31,morning,0,\n"
-      "C1,2025-12-31,evening,4000,3.9\n";
+      "C1,2025-12-31,evening,4000,3.9\n"
+      "C9,2025-12-31,evening,4000,3.9\n";
   auto report = tx([&](db::Connection& c) { return import_milk_csv(c, *svc_, csv, "farm1"); });
   ASSERT_TRUE(report.ok());
-  ASSERT_EQ(report->errors.size(), 3U);
+  ASSERT_EQ(report->errors.size(), 4U);
   EXPECT_EQ(report->errors[0].line, 2U);
   EXPECT_EQ(report->errors[0].field, "fat");
   EXPECT_EQ(report->errors[1].line, 3U);
   EXPECT_EQ(report->errors[1].field, "day");
   EXPECT_EQ(report->errors[2].line, 4U);
   EXPECT_EQ(report->errors[2].field, "quantity_ml");
+  EXPECT_EQ(report->errors[3].line, 6U);  // checked against the herd although others failed
+  EXPECT_EQ(report->errors[3].field, "ear_tag");
   EXPECT_EQ(scalar("SELECT COUNT(*) FROM herd_milk_records"), 0);
   auto header = tx([&](db::Connection& c) {
     return import_milk_csv(c, *svc_, "ear_tag,day,colour\n", "farm1");
