@@ -237,7 +237,7 @@ Result<ImportReport> import_milk_csv(db::Connection& tx, const MilkService& milk
     ++report.rows;
     auto in = read_row(*cols, **row, line, report.errors);
     if (in.ok()) {
-      inputs.push_back(std::move(*in));
+      inputs.emplace_back(std::move(*in));
       lines.push_back(line);
     }
   }

@@ -102,6 +102,23 @@ TEST(Decimals, FieldReaderReadsJsonNumbersExactly) {
   EXPECT_FALSE(r.optional_decimal("s", 2, 100, 1000).ok());  // a string is not a number
 }
 
+TEST(Decimals, FieldReaderReadsANestedObjectOnlyWhenItIsOne) {
+  auto body = parse_json(R"({"correction": {"reason": "x"}, "bad": "text"})");
+  ASSERT_TRUE(body.ok());
+  FieldReader r(*body);
+  auto correction = r.optional_object("correction");
+  ASSERT_TRUE(correction.ok());
+  ASSERT_NE(*correction, nullptr);
+  EXPECT_TRUE((*correction)->is_object());
+  auto bad = r.optional_object("bad");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().details.front(), "bad");
+  auto absent = r.optional_object("none");
+  ASSERT_TRUE(absent.ok());
+  EXPECT_EQ(*absent, nullptr);
+  EXPECT_TRUE(r.finish().ok());
+}
+
 TEST(Decimals, OutOfRangeNamesTheRange) {
   auto body = parse_json(R"({"fat": 10.01})");
   FieldReader r(*body);
