@@ -237,18 +237,15 @@ Result<ImportReport> import_milk_csv(db::Connection& tx, const MilkService& milk
     ++report.rows;
     auto in = read_row(*cols, **row, line, report.errors);
     if (in.ok()) {
-      inputs.push_back(std::move(*in));
+      inputs.emplace_back(std::move(*in));
       lines.push_back(line);
     }
   }
-  SD_RETURN_IF_ERROR(tx.exec("SAVEPOINT milk_import"));
-  auto batch = milk.batch(tx, inputs, BatchMode::kAllOrNothing, actor, true);
-  if (!batch.ok()) {
-    (void)tx.exec("ROLLBACK TO milk_import");
-    (void)tx.exec("RELEASE milk_import");
-    return std::move(batch).error();
-  }
-  for (const auto& r : batch->rows) {
+  // With unreadable rows nothing is saved, but the other rows are still checked.
+  const bool validate_only = !report.errors.empty();
+  SD_ASSIGN_OR_RETURN(auto batch, milk.batch(tx, inputs, BatchMode::kAllOrNothing, actor,
+                                             /*same_is_unchanged=*/true, validate_only));
+  for (const auto& r : batch.rows) {
     if (r.error) {
       add_error(report.errors, lines[r.index], *r.error);
     } else if (r.outcome == MilkOutcome::kUnchanged) {
@@ -258,13 +255,11 @@ Result<ImportReport> import_milk_csv(db::Connection& tx, const MilkService& milk
     }
   }
   if (!report.ok()) {
-    std::sort(report.errors.begin(), report.errors.end(),
-              [](const ImportError& a, const ImportError& b) { return a.line < b.line; });
+    std::stable_sort(report.errors.begin(), report.errors.end(),
+                     [](const ImportError& a, const ImportError& b) { return a.line < b.line; });
     report.created = 0;
     report.unchanged = 0;
-    SD_RETURN_IF_ERROR(tx.exec("ROLLBACK TO milk_import"));
   }
-  SD_RETURN_IF_ERROR(tx.exec("RELEASE milk_import"));
   return report;
 }
 
