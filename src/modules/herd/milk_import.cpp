@@ -378,7 +378,7 @@ Result<ImportReport> import_milk_history(db::Connection& tx, const ModuleContext
     SD_RETURN_IF_ERROR(tx.execute(
         kInsert, new_uuid_v7(), a.id, day, *in->session, r.quantity_ml, r.fat, r.snf, r.protein,
         r.temperature_dc, r.scc, r.lactometer_clr, r.snf_computed, r.grade, r.withheld,
-        r.withheld_by, r.withheld ? 0 : r.quantity_ml, actor, r.notes, now, now));
+        r.withheld_by, r.withheld || r.grade == "R" ? 0 : r.quantity_ml, actor, r.notes, now, now));
     if (tx.changes() == 1) {
       ++report.created;
       continue;

@@ -371,6 +371,26 @@ TEST_F(MilkTest, PostingReceivesSaleableLitresAndCarriesTheRemainder) {
   EXPECT_EQ(scalar("SELECT posted_ml FROM herd_milk_records WHERE withheld = 1"), 0);
 }
 
+TEST_F(MilkTest, RejectedMilkIsRecordedButNeverReachesStock) {
+  put_product("MILK-RAW");
+  put_animal("C1");
+  put_animal("C2");
+  Day day = kToday - 1;
+  MilkInput warm = milking("C1", 8000, day);
+  warm.temperature_dc = 150;  // 15.0 degrees: above the 10.0 reject limit
+  auto rejected = record(warm);
+  ASSERT_TRUE(rejected.ok());
+  EXPECT_EQ(rejected->record.grade, "R");
+  EXPECT_FALSE(rejected->record.withheld);
+  ASSERT_TRUE(record(milking("C2", 6000, day)).ok());
+  auto p = tx([&](db::Connection& c) { return post_milk(c, ctx(), day, "morning", "farm1"); });
+  ASSERT_TRUE(p.ok()) << p.error().message;
+  ASSERT_TRUE(p->has_value());
+  EXPECT_EQ((*p)->saleable_ml, 6000);
+  EXPECT_EQ(on_hand("MILK-RAW"), 6);
+  EXPECT_EQ(scalar("SELECT posted_ml FROM herd_milk_records WHERE grade = 'R'"), 0);
+}
+
 TEST_F(MilkTest, ACorrectionAfterPostingIsPostedAsTheDifference) {
   put_product("MILK-RAW");
   put_animal("C1");
