@@ -159,7 +159,7 @@ class HerdAnimalsTest(ServerTestCase):
         self.assertEqual(r.status, 422, str(r))
         r = self.c.get("/api/v1/herd/settings", auth=self.tokens["vet"])
         self.assertEqual(r.status, 200, str(r))
-        self.assertEqual(r.body["grade_a_fat"], 3.5)
+        self.assertEqual(r.body["grade_a_fat"], "3.50")
         r = self.c.request("PATCH", "/api/v1/herd/settings",
                            body={"grade_b_fat": 3.9}, auth=self.tokens["admin"])
         self.assertEqual(r.status, 422, str(r))

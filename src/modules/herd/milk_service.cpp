@@ -44,13 +44,6 @@ Status check_range(std::string_view field, const std::optional<int64_t>& v, int6
                                 "; it is " + format_scaled_decimal(*v, decimals) + ".");
 }
 
-json::value hundredths_json(const std::optional<int64_t>& v, int decimals) {
-  if (!v) return nullptr;
-  int64_t scale = decimals == 1 ? 10 : 100;
-  // The nearest double to an n-decimal value prints back as that value.
-  return static_cast<double>(*v) / static_cast<double>(scale);
-}
-
 json::value opt_text(const std::optional<std::string>& s) {
   return s ? json::value(*s) : json::value();
 }
@@ -58,12 +51,12 @@ json::value opt_text(const std::optional<std::string>& s) {
 // The values a correction replaces, kept in the audit trail.
 json::object values_json(const MilkRecord& r) {
   return {{"quantity_ml", r.quantity_ml},
-          {"fat", hundredths_json(r.fat, 2)},
-          {"snf", hundredths_json(r.snf, 2)},
-          {"protein", hundredths_json(r.protein, 2)},
-          {"temperature", hundredths_json(r.temperature_dc, 1)},
+          {"fat", decimal_json(r.fat, 2)},
+          {"snf", decimal_json(r.snf, 2)},
+          {"protein", decimal_json(r.protein, 2)},
+          {"temperature", decimal_json(r.temperature_dc, 1)},
           {"scc", r.scc ? json::value(*r.scc) : json::value()},
-          {"lactometer", hundredths_json(r.lactometer_clr, 2)},
+          {"lactometer", decimal_json(r.lactometer_clr, 2)},
           {"snf_computed", r.snf_computed},
           {"grade", r.grade},
           {"withheld", r.withheld},
@@ -393,12 +386,12 @@ json::object milk_record_json(const MilkRecord& r) {
           {"day", format_date(r.day)},
           {"session", r.session},
           {"quantity_ml", r.quantity_ml},
-          {"fat", hundredths_json(r.fat, 2)},
-          {"snf", hundredths_json(r.snf, 2)},
-          {"protein", hundredths_json(r.protein, 2)},
-          {"temperature", hundredths_json(r.temperature_dc, 1)},
+          {"fat", decimal_json(r.fat, 2)},
+          {"snf", decimal_json(r.snf, 2)},
+          {"protein", decimal_json(r.protein, 2)},
+          {"temperature", decimal_json(r.temperature_dc, 1)},
           {"scc", r.scc ? json::value(*r.scc) : json::value()},
-          {"lactometer", hundredths_json(r.lactometer_clr, 2)},
+          {"lactometer", decimal_json(r.lactometer_clr, 2)},
           {"snf_computed", r.snf_computed},
           {"grade", r.grade},
           {"withheld", r.withheld},

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/json.h"
 #include "modules/herd/animal_text.h"
 
 namespace smartdairy::modules::herd {
@@ -120,7 +121,7 @@ std::optional<int64_t> fixed_from_json(const json::value& v, int places) {
 
 json::value fixed_json(int64_t v, int places) {
   if (places == 0) return json::value(v);
-  return json::value(static_cast<double>(v) / static_cast<double>(pow10(places)));
+  return decimal_json(v, places);
 }
 
 Status check_time(std::string_view field, const std::string& text) {

@@ -151,7 +151,7 @@ TEST_F(Settings, DefaultsAreValidAndDecimalsAreReadExactly) {
   auto stored = store::load_settings(conn());
   EXPECT_EQ(stored->voluntary_waiting_days, 70);
   EXPECT_EQ(events_of("herd.settings_updated").size(), 1U);
-  EXPECT_EQ(settings_json(*stored).at("grade_a_fat").as_double(), 3.65);
+  EXPECT_EQ(settings_json(*stored).at("grade_a_fat").as_string(), "3.65");
 }
 
 TEST_F(Settings, RefusesEachBadField) {
