@@ -9,78 +9,13 @@
 
 #include "core/json.h"
 #include "core/uuid.h"
+#include "modules/herd/csv.h"
 #include "modules/herd/herd.h"
 #include "modules/herd/milk_store.h"
 
 namespace smartdairy::modules::herd {
 
 namespace {
-
-// A minimal RFC 4180 reader (quoted fields, "" inside quotes, LF or CRLF line ends), one
-// record at a time so that a bulk file is never held as a table of strings.
-
-class CsvReader {
- public:
-  explicit CsvReader(std::string_view text) : text_(text) {
-    if (text_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;  // a spreadsheet's byte-order mark
-  }
-
-  // The next record, or nullopt at the end; an error for an unterminated quote.
-  Result<std::optional<std::vector<std::string>>> next(size_t& line) {
-    // Blank lines are skipped.
-    while (pos_ < text_.size() && (text_[pos_] == '\n' || text_[pos_] == '\r')) {
-      if (text_[pos_] == '\n') ++line_;
-      ++pos_;
-    }
-    if (pos_ >= text_.size()) return std::optional<std::vector<std::string>>{};
-    line = line_;
-    std::vector<std::string> fields;
-    std::string field;
-    bool quoted = false;
-    for (;;) {
-      if (pos_ >= text_.size()) {
-        if (quoted) {
-          return Error::unprocessable(
-              "invalid_csv", "Line " + std::to_string(line) + ": a quoted field is never closed.");
-        }
-        fields.push_back(std::move(field));
-        break;
-      }
-      char c = text_[pos_++];
-      if (quoted) {
-        if (c == '"') {
-          if (pos_ < text_.size() && text_[pos_] == '"') {
-            field.push_back('"');
-            ++pos_;
-          } else {
-            quoted = false;
-          }
-        } else {
-          if (c == '\n') ++line_;
-          field.push_back(c);
-        }
-      } else if (c == '"' && field.empty()) {
-        quoted = true;
-      } else if (c == ',') {
-        fields.push_back(std::move(field));
-        field.clear();
-      } else if (c == '\n' || c == '\r') {
-        if (c == '\r' && pos_ < text_.size() && text_[pos_] == '\n') ++pos_;
-        ++line_;
-        fields.push_back(std::move(field));
-        break;
-      } else {
-        field.push_back(c);
-      }
-    }
-    return std::optional<std::vector<std::string>>{std::move(fields)};
-  }
-
- private:
-  std::string_view text_;
-  size_t pos_ = 0;
-  size_t line_ = 1;
-};
 
 std::string trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -216,8 +151,8 @@ void add_error(std::vector<ImportError>& errors, size_t line, const Error& e) {
 Result<ImportReport> import_milk_csv(db::Connection& tx, const MilkService& milk,
                                      std::string_view csv, const std::string& actor) {
   ImportReport report;
-  CsvReader reader(csv);
-  size_t line = 0;
+  SD_ASSIGN_OR_RETURN(CsvReader reader, CsvReader::open(csv));
+  int line = 0;
   SD_ASSIGN_OR_RETURN(auto header, reader.next(line));
   if (!header) {
     report.errors.push_back({1, "", "The file is empty; the first line must name the columns."});
@@ -230,7 +165,7 @@ Result<ImportReport> import_milk_csv(db::Connection& tx, const MilkService& milk
   for (;;) {
     auto row = reader.next(line);
     if (!row.ok()) {
-      report.errors.push_back({line, "", row.error().message});
+      report.errors.push_back({static_cast<size_t>(line), "", row.error().message});
       break;
     }
     if (!*row) break;
@@ -267,8 +202,8 @@ Result<ImportReport> import_milk_history(db::Connection& tx, const ModuleContext
                                          std::string_view csv, const std::string& actor,
                                          size_t max_errors) {
   ImportReport report;
-  CsvReader reader(csv);
-  size_t line = 0;
+  SD_ASSIGN_OR_RETURN(CsvReader reader, CsvReader::open(csv));
+  int line = 0;
   SD_ASSIGN_OR_RETURN(auto header, reader.next(line));
   if (!header) {
     report.errors.push_back({1, "", "The file is empty; the first line must name the columns."});
