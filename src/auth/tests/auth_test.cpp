@@ -275,9 +275,22 @@ TEST(PermissionsTest, RolesHoldTheirGrants) {
   EXPECT_FALSE(role_allows("root", "tokens.manage"));
   EXPECT_FALSE(role_allows("admin", "no.such.permission"));
   EXPECT_EQ(permissions_of("viewer"),
-            (std::vector<std::string_view>{"analytics.read", "customers.read", "inventory.read",
-                                           "invoices.read", "orders.read", "products.read",
-                                           "tokens.manage"}));
+            (std::vector<std::string_view>{"analytics.read", "customers.read", "farm.kpis",
+                                           "herd.read", "inventory.read", "invoices.read",
+                                           "orders.read", "products.read", "tokens.manage"}));
+  // The herd: farm staff record animals and milk, vets health; sales and accountants see
+  // the farm's KPIs and nothing else of the herd.
+  for (std::string_view role : kRoles) {
+    bool office = role == "sales" || role == "accountant";
+    EXPECT_EQ(role_allows(role, "herd.read"), !office) << role;
+    EXPECT_TRUE(role_allows(role, "farm.kpis")) << role;
+    EXPECT_EQ(role_allows(role, "herd.write"),
+              role == "admin" || role == "manager" || role == "farm")
+        << role;
+    EXPECT_EQ(role_allows(role, "herd.health"),
+              role == "admin" || role == "manager" || role == "vet")
+        << role;
+  }
   // Salaries and price overrides are the sensitive ones: exactly these roles hold them.
   for (std::string_view role : kRoles) {
     EXPECT_EQ(role_allows(role, "employees.salary"), role == "admin" || role == "accountant")
