@@ -15,6 +15,9 @@ const errors = new ErrorLog();
 const FARM_ZONE = 'Asia/Dhaka';
 const COWS = ['PA-101', 'PB-202', 'PC-303', 'PD-404', 'PE-505'];
 const cowIds = {};
+// Console entries every test accepts: the farm KPIs' 404 while the server has no such route
+// (the dashboard then says so instead of its farm tiles).
+const expected = [];
 
 // A JSON client with a cookie session, for setting up data through the API.
 async function apiSession(base, username, password) {
@@ -51,6 +54,7 @@ before(async () => {
   server.addUser('fred', 'farm');
   browser = await launchBrowser();
   admin = await apiSession(server.base, 'admin', ADMIN_PASSWORD);
+  if ((await admin('GET', '/api/v1/herd/kpis')).status === 404) expected.push(/status of 404 .*\/api\/v1\/herd\/kpis\)$/);
   const breed = await admin('POST', '/api/v1/herd/breeds', { code: 'E2EHF', name: 'E2E Holstein', kind: 'dairy' });
   assert.equal(breed.status, 201, JSON.stringify(breed.body));
   for (const tag of COWS) {
@@ -74,7 +78,7 @@ after(async () => {
 });
 
 function assertNoPageErrors(allowed = []) {
-  const left = errors.take().filter((e) => !allowed.some((re) => re.test(e)));
+  const left = errors.take().filter((e) => ![...expected, ...allowed].some((re) => re.test(e)));
   assert.deepEqual(left, [], 'console errors or page errors in the browser');
 }
 
@@ -114,7 +118,7 @@ test('milk for three cows entered by keyboard only: three saved rows, exact mill
     await page.keyboard.press('Enter');
     // Cow 3 from the suggestions: a prefix, arrow down, Enter takes it.
     await page.keyboard.type('PC-3');
-    await page.waitForSelector('[data-testid=milk-tag-options] li[data-tag="PC-303"]');
+    await page.waitForSelector('[data-testid=milk-tag-options] li[data-tag="PC-303"]:visible');
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
     assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'milk-qty-input');

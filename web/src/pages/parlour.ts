@@ -248,6 +248,7 @@ export async function parlourPage({ root }: PageContext): Promise<Cleanup | void
 
     const saved = (r: MilkRecord, corrected: boolean) => {
       row.saved = r;
+      qty.value = mlToLitres(r.quantity_ml);
       forget(row.key);
       if (refusedKey) forget(refusedKey);
       editable(false);
