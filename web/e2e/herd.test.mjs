@@ -303,6 +303,35 @@ test('herd list filters by ear-tag prefix and links to the animal; a farm user g
   }
 });
 
+test('an animal is registered through the form; an unknown parent tag is shown at its field; the pedigree links the dam', async () => {
+  const { context, page } = await newPage();
+  try {
+    await login(page, server.base, 'admin', ADMIN_PASSWORD);
+    await page.click('[data-testid=nav-herd]');
+    await page.click('text=Register animal');
+    await page.fill('[data-testid=animal-ear-tag]', 'PF-606');
+    await page.getByLabel('Name', { exact: true }).fill('Daisy');
+    await page.getByLabel('Status').selectOption('heifer');
+    await page.getByLabel('Birth date').fill('2025-01-15');
+    await page.getByLabel('Acquisition date').fill('2025-06-01');
+    await page.getByLabel('Dam (ear tag)').fill('PA-101');
+    await page.getByLabel('Sire (ear tag)').fill('NO-SUCH-BULL');
+    await page.click('[data-testid=animal-submit]');
+    await page.waitForSelector('[data-field-error=sire_id]:not(:empty)');
+    assert.match(await page.textContent('[data-field-error=sire_id]'), /NO-SUCH-BULL/);
+    await page.getByLabel('Sire (ear tag)').fill('');
+    await page.click('[data-testid=animal-submit]');
+    await page.waitForSelector('[data-testid=animal-title]:has-text("PF-606")');
+    await page.click('[data-testid=pedigree-dam] a');
+    await page.waitForSelector('[data-testid=animal-title]:has-text("PA-101")');
+    await page.waitForSelector('[data-testid=offspring] >> text=PF-606');
+    // The by-tag lookup of the unknown sire answered 404.
+    assertNoPageErrors([/status of 404 .*\/api\/v1\/herd\/animals\/by-tag\/NO-SUCH-BULL\)$/]);
+  } finally {
+    await context.close();
+  }
+});
+
 test('a viewer sees the herd but no parlour form nor its menu entry (phone-sized screen)', async () => {
   const { context, page } = await newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   try {
