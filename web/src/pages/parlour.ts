@@ -25,12 +25,14 @@ const DEFAULT_SETTINGS: HerdSettings = {
   night_ends: '23:59',
 };
 
-// The API names `animal_id` when the ear tag resolved to an animal it refuses; the row shows
-// both at its ear-tag input.
+// The API names `animal_id` when the ear tag resolved to an animal it refuses (not female, not
+// lactating); the row shows both at its ear-tag input.
 function forRow(e: unknown): unknown {
   if (!(e instanceof ApiError)) return e;
   let details = e.details.map((d) => d.replace(/^animal_id\b/, 'ear_tag'));
   if (details.length === 0 && e.code === 'animal_not_found') details = ['ear_tag'];
+  // Its details are the session and the id of the record already there: the cow's row.
+  if (e.code === 'milk_already_recorded') details = ['ear_tag'];
   return new ApiError(e.status, e.code, e.message, details, e.requestId);
 }
 
@@ -212,6 +214,7 @@ export async function parlourPage({ root }: PageContext): Promise<Cleanup | void
     showTotal();
     try {
       const q = new URLSearchParams({ day: day.value, session: session.value });
+      q.set('limit', '500');
       const recs = await getAll<MilkRecord>(`/api/v1/herd/milk?${q}`);
       if (mine !== totalSeq) return;
       for (const r of recs) counted.set(r.id, r);
