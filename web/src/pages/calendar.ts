@@ -9,6 +9,8 @@ interface Due {
   animal: AnimalRef;
   service_id: string | null;
   day: string;
+  // Checks due before today (listed whatever the range).
+  overdue?: boolean;
   // Calvings: the expected day's window (± calving_window_days), when the API sends it.
   window?: { from: string; to: string } | null;
   calving_window?: { from: string; to: string } | null;
@@ -21,7 +23,7 @@ interface Calendar {
 }
 
 // /herd/calendar: pregnancy checks, calvings and dry-offs due between two days (default the
-// next 30 days); overdue checks (before today) are highlighted.
+// next 30 days); overdue checks (the API lists them whatever the range) are highlighted.
 export async function calendarPage({ root, query }: PageContext): Promise<void> {
   const today = localDay();
   const from = h('input', { type: 'date', value: query.get('from') ?? today, 'data-testid': 'calendar-from' });
@@ -43,11 +45,12 @@ export async function calendarPage({ root, query }: PageContext): Promise<void> 
         ? table<Due>(
             cols.map(([label, cell]) => ({ label, cell })),
             items,
-            (d) => ({ class: d.day < today ? 'overdue' : '', 'data-day': d.day, 'data-tag': d.animal?.ear_tag ?? '' }),
+            (d) => ({ class: late(d) ? 'overdue' : '', 'data-day': d.day, 'data-tag': d.animal?.ear_tag ?? '' }),
           )
         : h('p', { class: 'muted' }, empty),
     );
-  const whenCell = (d: Due): Child => (d.day < today ? h('span', { class: 'strong' }, `${d.day} (overdue)`) : d.day);
+  const late = (d: Due): boolean => d.overdue ?? d.day < today;
+  const whenCell = (d: Due): Child => (late(d) ? h('span', { class: 'strong' }, `${d.day} (overdue)`) : d.day);
   const windowOf = (d: Due): string => {
     const w = d.window ?? d.calving_window;
     if (w) return `${w.from} – ${w.to}`;

@@ -101,7 +101,7 @@ export async function registerAnimalPage({ root }: PageContext): Promise<void> {
     return;
   }
   const breeds = await get<ListPage<Breed>>('/api/v1/herd/breeds?limit=200');
-  const earTag = h('input', { type: 'text', required: true, maxlength: 32, autocomplete: 'off', 'data-testid': 'animal-ear-tag' });
+  const earTag = h('input', { type: 'text', required: true, maxlength: 20, autocomplete: 'off', 'data-testid': 'animal-ear-tag' });
   const name = h('input', { type: 'text', maxlength: 100 });
   const rfid = h('input', { type: 'text', maxlength: 64, autocomplete: 'off' });
   const breed = select({}, [['', '—'], ...breeds.items.map((b): [string, string] => [b.id, `${b.name} (${b.code})`])]);
@@ -260,8 +260,9 @@ export async function animalPage({ root, params }: PageContext): Promise<void> {
   const today = localDay();
   const w = a.withdrawal ?? null;
   const withdrawal: Child[] = [];
-  if (w?.milk_until) withdrawal.push(withdrawalBadge(`milk withheld until ${w.milk_until}`));
-  if (w?.meat_until) withdrawal.push(withdrawalBadge(`meat withheld until ${w.meat_until}`));
+  // milk_until / meat_until: the first day the product is no longer withheld.
+  if (w?.milk_until) withdrawal.push(withdrawalBadge(`milk withheld, free from ${w.milk_until}`));
+  if (w?.meat_until) withdrawal.push(withdrawalBadge(`meat withheld, free from ${w.meat_until}`));
   if (withdrawal.length === 0 && a.in_milk_withdrawal) withdrawal.push(withdrawalBadge());
   const latest = a.latest_milk ?? [];
   append(
@@ -313,8 +314,9 @@ export async function animalPage({ root, params }: PageContext): Promise<void> {
         ['Day', (r) => text(r.day)],
         ['Kind', (r) => text(r.kind)],
         ['What', (r) => [r.diagnosis, r.description, r.medication].filter(Boolean).join(' — ') || '—'],
-        ['Milk withheld until', (r) => text(r.milk_withdrawal_end)],
-        ['Meat withheld until', (r) => text(r.meat_withdrawal_end)],
+        // The withdrawal ends are the first days the product may be sold again.
+        ['Milk free from', (r) => text(r.milk_withdrawal_end)],
+        ['Meat free from', (r) => text(r.meat_withdrawal_end)],
         ['Status', (r) => (r.status ? badge(String(r.status)) : '—')],
       ],
       'No health records.',
@@ -326,7 +328,15 @@ export async function animalPage({ root, params }: PageContext): Promise<void> {
       [
         ['Served', (r) => text(r.day)],
         ['Method', (r) => text(r.method)],
-        ['Sire', (r) => (r.sire && typeof r.sire === 'object' ? animalLink(r.sire as AnimalRef) : text(r.semen_batch))],
+        [
+          'Sire or semen',
+          (r) =>
+            r.sire && typeof r.sire === 'object'
+              ? animalLink(r.sire as AnimalRef)
+              : r.sire_id
+                ? h('a', { href: animalHref(String(r.sire_id)) }, r.semen_batch ? String(r.semen_batch) : 'sire')
+                : text(r.semen_batch),
+        ],
         ['Checks', checksText],
         ['Expected calving', (r) => text(r.expected_calving)],
         ['Status', (r) => (r.status ? badge(String(r.status)) : '—')],
