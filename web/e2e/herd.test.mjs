@@ -13,7 +13,7 @@ const errors = new ErrorLog();
 // The farm's zone (the server's default): the parlour takes the day and session from the
 // device's clock, which on the farm is in that zone.
 const FARM_ZONE = 'Asia/Dhaka';
-const COWS = ['PA-101', 'PB-202', 'PC-303', 'PD-404', 'PE-505'];
+const COWS = ['PA-101', 'PB-202', 'PC-303', 'PD-404', 'PE-505', 'PG-707'];
 const cowIds = {};
 // Console entries every test accepts: the farm KPIs' 404 while the server has no such route
 // (the dashboard then says so instead of its farm tiles).
@@ -242,6 +242,46 @@ test('a save that gets no answer is kept, shown pending, and resent with the sam
     assert.equal(recs.length, 1);
     assert.equal(recs[0].quantity_ml, 3000);
     assertNoPageErrors([/status of 502/, /status of 409 .*\/api\/v1\/herd\/milk\)$/]);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a cow in milk withdrawal has the badge in the herd list and on her page, and her milk is saved marked withheld', async () => {
+  const today = farmToday();
+  const treated = await admin('POST', '/api/v1/herd/health', {
+    animal_id: cowIds['PG-707'],
+    day: today,
+    kind: 'treatment',
+    medication: 'E2E-mycin',
+    treatment: { last_dose_date: today, milk_withdrawal_days: 3, meat_withdrawal_days: 10 },
+  });
+  assert.equal(treated.status, 201, JSON.stringify(treated.body));
+  const { context, page } = await newPage();
+  try {
+    await login(page, server.base, 'fred', USER_PASSWORD);
+    await page.goto(server.base + '/herd?tag=PG');
+    const row = page.locator('table.list tbody tr', { hasText: 'PG-707' });
+    await row.locator('[data-testid=withdrawal-badge]').waitFor();
+    assert.equal(await page.locator('table.list tbody tr', { hasText: 'PA-101' }).count(), 0);
+    await row.locator('a').first().click();
+    await page.waitForSelector(`[data-testid=withdrawal-badge]:has-text("milk withheld, free from ${addDays(today, 3)}")`);
+    await page.waitForSelector(`[data-testid=withdrawal-badge]:has-text("meat withheld, free from ${addDays(today, 10)}")`);
+    await page.waitForSelector('[data-testid=health-history] >> text=E2E-mycin');
+
+    await page.click('[data-testid=nav-parlour]');
+    await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'milk-tag-input');
+    await page.keyboard.type('PG-707');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('2');
+    await page.keyboard.press('Enter');
+    const saved = page.locator('[data-testid=milk-row].withheld [data-testid=milk-saved]');
+    await saved.waitFor();
+    const recs = await milkOf('PG-707');
+    assert.equal(recs.length, 1);
+    assert.equal(recs[0].withheld, true);
+    assert.match(await page.textContent('[data-testid=milk-withheld-total]'), /2 withheld/);
+    assertNoPageErrors();
   } finally {
     await context.close();
   }
