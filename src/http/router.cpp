@@ -80,6 +80,16 @@ void Router::alias(Method method, std::string alias_pattern, std::string_view ex
   throw std::logic_error("alias target not registered: " + std::string(existing_pattern));
 }
 
+void Router::accept_csv(Method method, std::string_view pattern) {
+  for (const auto& r : routes_) {
+    if (r->method == method && r->pattern == pattern) {
+      r->accepts_csv = true;
+      return;
+    }
+  }
+  throw std::logic_error("accept_csv: route not registered: " + std::string(pattern));
+}
+
 void Router::fallback(std::string name, Permission permission, Handler handler,
                       std::function<bool(std::string_view)> owns_pages) {
   check_permission(name, permission);

@@ -31,6 +31,7 @@ struct Route {
   Handler handler;
   std::vector<std::string> segments;
   RouteStats* stats = nullptr;
+  bool accepts_csv = false;  // the body is text/csv (a spreadsheet import), not JSON
 };
 
 struct RouteMatch {
@@ -48,6 +49,8 @@ class Router {
   explicit Router(std::function<bool(std::string_view)> is_known_permission);
 
   void add(Method method, std::string pattern, Permission permission, Handler handler);
+  // Lets an existing route take a `text/csv` body instead of JSON (spreadsheet imports).
+  void accept_csv(Method method, std::string_view pattern);
   // Registers `alias` as another path for an existing route.
   void alias(Method method, std::string alias_pattern, std::string_view existing_pattern);
 

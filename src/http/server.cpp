@@ -91,6 +91,17 @@ bool is_json_content_type(std::string_view ct) {
   return params.find("charset") == std::string::npos || params.find("utf-8") != std::string::npos;
 }
 
+// text/csv, optionally with charset=utf-8: the body of a spreadsheet import.
+bool is_csv_content_type(std::string_view ct) {
+  auto semi = ct.find(';');
+  std::string_view media = ct.substr(0, semi);
+  while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
+  if (ascii_lower(media) != "text/csv") return false;
+  if (semi == std::string_view::npos) return true;
+  std::string params = ascii_lower(ct.substr(semi + 1));
+  return params.find("charset") == std::string::npos || params.find("utf-8") != std::string::npos;
+}
+
 // A response ready to be written, with what serialisation needs from its request.
 struct Outgoing {
   Response resp;
@@ -545,7 +556,17 @@ asio::awaitable<Response> Server::Impl::dispatch(Request& req, RouteStats*& stat
                                    0},
                              req);
   }
-  if (!req.body.empty() && !is_json_content_type(req.header("content-type"))) {
+  if (!req.body.empty() && route.accepts_csv) {
+    if (!is_csv_content_type(req.header("content-type"))) {
+      co_return error_response(Error{ErrorKind::kUnsupportedMedia,
+                                     "unsupported_media_type",
+                                     "Send the file as CSV with 'Content-Type: text/csv' "
+                                     "(UTF-8).",
+                                     {},
+                                     0},
+                               req);
+    }
+  } else if (!req.body.empty() && !is_json_content_type(req.header("content-type"))) {
     co_return error_response(Error{ErrorKind::kUnsupportedMedia,
                                    "unsupported_media_type",
                                    "Send the body as JSON with 'Content-Type: "

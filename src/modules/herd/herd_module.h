@@ -3,6 +3,8 @@
 #include "http/idempotency.h"
 #include "http/router.h"
 #include "modules/common/module_context.h"
+#include "modules/herd/breeding_service.h"
+#include "modules/herd/health_service.h"
 
 namespace smartdairy::modules::herd {
 
@@ -18,8 +20,15 @@ class HerdModule {
   void register_routes(http::Router& router);
 
  private:
+  // Health records and withdrawals (health_routes.cpp).
+  void register_health_routes(http::Router& router);
+  // Services, pregnancy checks and the breeding calendar (breeding_routes.cpp).
+  void register_breeding_routes(http::Router& router);
+
   ModuleContext ctx_;
   http::Idempotency& idempotency_;
+  HealthService health_;
+  BreedingService breeding_;
 };
 
 }  // namespace smartdairy::modules::herd

@@ -1,0 +1,60 @@
+#pragma once
+
+// Small helpers shared by the health and breeding services: field errors and the checks
+// every free-text field goes through.
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/dates.h"
+#include "core/result.h"
+
+namespace smartdairy::modules::herd::fields {
+
+// 422 "invalid_field" with details = {field}.
+inline Error error(std::string_view field, std::string message) {
+  return Error::invalid_field("invalid_field", std::move(message), std::string(field));
+}
+
+// Trims spaces, tabs and line breaks at both ends. Blank text is none. Text longer than
+// `max` bytes, or holding control characters (line breaks and tabs too, unless
+// `multiline`), is a field error.
+inline Result<std::optional<std::string>> clean_text(std::string_view field,
+                                                     const std::optional<std::string>& value,
+                                                     size_t max, bool multiline = false) {
+  if (!value) return std::optional<std::string>{};
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+  std::string_view s = *value;
+  while (!s.empty() && space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && space(s.back())) s.remove_suffix(1);
+  if (s.empty()) return std::optional<std::string>{};
+  bool bad = s.size() > max;
+  for (char c : s) {
+    auto u = static_cast<unsigned char>(c);
+    bool allowed_break = multiline && (c == '\n' || c == '\r' || c == '\t');
+    if ((u < 0x20 && !allowed_break) || u == 0x7f) bad = true;
+  }
+  if (bad) {
+    return error(field, "Field '" + std::string(field) + "' must be at most " +
+                            std::to_string(max) + " bytes of text without control characters" +
+                            (multiline ? " (line breaks are allowed)." : "."));
+  }
+  return std::optional<std::string>{std::string(s)};
+}
+
+// A day of an event on the farm: not after today, not before the animal's birth.
+inline Status check_event_day(std::string_view field, Day day, Day today,
+                              const std::optional<Day>& birth) {
+  if (day > today) {
+    return error(field, "Field '" + std::string(field) + "' cannot be in the future; today is " +
+                            format_date(today) + " on the farm.");
+  }
+  if (birth && day < *birth) {
+    return error(field, "Field '" + std::string(field) + "' (" + format_date(day) +
+                            ") is before the animal's birth on " + format_date(*birth) + ".");
+  }
+  return {};
+}
+
+}  // namespace smartdairy::modules::herd::fields
