@@ -328,6 +328,8 @@ test('herd list filters by ear-tag prefix and links to the animal; a farm user g
     if (kpis.status === 200) {
       await page.waitForSelector('[data-testid=farm-kpi-litres_today] .value[data-value]');
       await page.waitForSelector('[data-testid=farm-kpi-lactating] .value[data-value]');
+      // The cow treated in an earlier test, linked from the farm's withdrawal list.
+      await page.waitForSelector('[data-testid=farm-withdrawals] a:has-text("PG-707")');
     }
     await page.click('[data-testid=nav-herd]');
     await page.waitForSelector('table.list tbody tr >> text=PA-101');

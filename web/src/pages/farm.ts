@@ -2,6 +2,7 @@ import { ApiError, get } from '../api';
 import { Bar, barList, columnChart } from '../charts';
 import { h, replace } from '../dom';
 import { count, num } from '../format';
+import { AnimalRef, animalLink } from '../herd';
 import { Envelope } from '../stream';
 
 // GET /api/v1/herd/kpis, and the data of every farm.snapshot event on the stream.
@@ -11,9 +12,10 @@ export interface FarmKpis {
   lactating: number;
   litres_today: string;
   litres_yesterday: string;
-  in_withdrawal: number;
-  checks_due: number;
-  calvings_due_30d: number;
+  // The animals concerned (a count in older servers).
+  in_withdrawal: Array<AnimalRef & { milk_withdrawal_end: string | null }> | number;
+  checks_due: Array<{ service_id: string; day: string; animal: AnimalRef }> | number;
+  calvings_due_30d: Array<{ service_id: string; day: string; animal: AnimalRef }> | number;
   trend_30d?: Array<{ day: string; litres: string }>;
   top_yielders?: Array<{ id: string; ear_tag: string; name: string | null; litres: string }>;
 }
@@ -48,6 +50,8 @@ export function farmSection(): FarmSection {
   const note = h('p', { class: 'notice' });
   note.hidden = true;
   const trend = h('div', { class: 'chart-box', 'data-testid': 'chart-farm-milk' });
+  const held = h('div', { 'data-testid': 'farm-withdrawals' });
+  const calvings = h('div', { 'data-testid': 'farm-calvings' });
   const top = h('div', { class: 'chart-box', 'data-testid': 'chart-top-yielders' });
   const el = h(
     'div',
@@ -60,6 +64,8 @@ export function farmSection(): FarmSection {
       { class: 'charts' },
       h('div', { class: 'card' }, h('h2', {}, 'Milk per day, last 30 days (litres)'), trend),
       h('div', { class: 'card' }, h('h2', {}, 'Top yielders today (litres)'), top),
+      h('div', { class: 'card' }, h('h2', {}, 'In milk withdrawal'), held),
+      h('div', { class: 'card' }, h('h2', {}, 'Calvings due in 30 days'), calvings),
     ),
   );
 
@@ -68,7 +74,8 @@ export function farmSection(): FarmSection {
     shown = k;
     note.hidden = true;
     for (const t of TILES) {
-      const raw = k[t.key] as string | number | undefined;
+      const field = k[t.key] as string | number | unknown[] | undefined;
+      const raw = Array.isArray(field) ? field.length : field;
       const v = values.get(t.key)!;
       v.textContent = t.litres ? String(raw ?? '—') : count(raw as number);
       v.setAttribute('data-value', String(raw ?? ''));
@@ -77,6 +84,15 @@ export function farmSection(): FarmSection {
     const days = k.trend_30d ?? [];
     const bars: Bar[] = days.map((d) => ({ label: d.day.slice(5), value: num(d.litres), title: `${d.day}: ${d.litres} L` }));
     replace(trend, bars.length ? columnChart(bars, { labelEvery: 5, ariaLabel: 'Milk per day over the last 30 days' }) : h('p', { class: 'muted' }, 'No milk recorded yet.'));
+    const list = <T>(items: T[] | number, empty: string, line: (x: T) => Array<Node | string>) =>
+      Array.isArray(items) && items.length
+        ? h('ul', { class: 'plain' }, ...items.map((x) => h('li', {}, ...line(x))))
+        : h('p', { class: 'muted' }, Array.isArray(items) ? empty : count(items));
+    replace(
+      held,
+      list(k.in_withdrawal, 'No animal is in withdrawal.', (a) => [animalLink(a), a.milk_withdrawal_end ? ` milk free from ${a.milk_withdrawal_end}` : ' (meat)']),
+    );
+    replace(calvings, list(k.calvings_due_30d, 'No calvings due.', (c) => [c.day, ' ', animalLink(c.animal)]));
     const best = k.top_yielders ?? [];
     replace(
       top,
