@@ -98,9 +98,9 @@ struct CalendarItem {
   std::string animal_id;
   std::string ear_tag;
   std::optional<std::string> name;
-  Day day = 0;               // the check, calving or dry-off day
-  Day expected_calving = 0;  // of the service
-  bool overdue = false;      // checks_due: due before today
+  Day day = 0;                         // the check, calving or dry-off day
+  Day expected_calving = 0;            // of the service
+  bool overdue = false;                // checks_due: due before today
   Day window_from = 0, window_to = 0;  // calvings_due: expected calving ± the window
 };
 

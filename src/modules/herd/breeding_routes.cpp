@@ -128,8 +128,9 @@ Result<ServiceQuery> decode_list(const Request& req) {
   q.limit = page.limit;
   q.before = std::move(page.after);
   SD_ASSIGN_OR_RETURN(q.animal_id, http::text_param(req, "animal_id", kMaxId));
-  SD_ASSIGN_OR_RETURN(q.status, http::enum_param(req, "status", {"pending", "confirmed",
-                                                                 "negative", "aborted", "calved"}));
+  SD_ASSIGN_OR_RETURN(
+      q.status,
+      http::enum_param(req, "status", {"pending", "confirmed", "negative", "aborted", "calved"}));
   return q;
 }
 
@@ -161,8 +162,9 @@ asio::awaitable<Response> create_check(Deps d, Request& req) {
     json::object o = check_json(rec.check);
     o["service"] = service_json(rec.service, true);
     o["animal_status"] =
-        rec.status_to ? json::value(json::object{{"from", *rec.status_from}, {"to", *rec.status_to}})
-                      : json::value();
+        rec.status_to
+            ? json::value(json::object{{"from", *rec.status_from}, {"to", *rec.status_to}})
+            : json::value();
     return Response::json(201, o);
   };
   co_return co_await http::idempotent_write(d.idempotency, d.db.writer(), req, job);
@@ -189,13 +191,12 @@ asio::awaitable<Response> list_services(Deps d, Request& req) {
 json::array items_json(const std::vector<CalendarItem>& items, std::string_view kind) {
   json::array out;
   for (const auto& i : items) {
-    json::object o{{"service_id", i.service_id},
-                   {"animal",
-                    json::object{{"id", i.animal_id},
-                                 {"ear_tag", i.ear_tag},
-                                 {"name", text_json(i.name)}}},
-                   {"day", format_date(i.day)},
-                   {"expected_calving", format_date(i.expected_calving)}};
+    json::object o{
+        {"service_id", i.service_id},
+        {"animal",
+         json::object{{"id", i.animal_id}, {"ear_tag", i.ear_tag}, {"name", text_json(i.name)}}},
+        {"day", format_date(i.day)},
+        {"expected_calving", format_date(i.expected_calving)}};
     if (kind == "checks") o["overdue"] = i.overdue;
     if (kind == "calvings") {
       o["calving_window"] =
@@ -217,11 +218,12 @@ asio::awaitable<Response> get_calendar(Deps d, Request& req) {
   auto job = [d, f, t](db::Connection& c) { return d.breeding.calendar(c, f, t); };
   auto cal = co_await http::read(d.db.readers(), job);
   if (!cal.ok()) co_return http::error_response(cal.error(), req);
-  co_return Response::json(200, json::object{{"from", format_date(cal->from)},
-                                             {"to", format_date(cal->to)},
-                                             {"checks_due", items_json(cal->checks_due, "checks")},
-                                             {"calvings_due", items_json(cal->calvings_due, "calvings")},
-                                             {"dry_offs_due", items_json(cal->dry_offs_due, "")}});
+  co_return Response::json(200,
+                           json::object{{"from", format_date(cal->from)},
+                                        {"to", format_date(cal->to)},
+                                        {"checks_due", items_json(cal->checks_due, "checks")},
+                                        {"calvings_due", items_json(cal->calvings_due, "calvings")},
+                                        {"dry_offs_due", items_json(cal->dry_offs_due, "")}});
 }
 
 }  // namespace

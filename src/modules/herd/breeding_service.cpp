@@ -81,14 +81,14 @@ Result<RecordedService> BreedingService::serve(db::Connection& tx, NewService in
                       fields::clean_text("semen_batch", in.semen_batch, kMaxSemenBatch));
   SD_ASSIGN_OR_RETURN(s.technician,
                       fields::clean_text("technician", in.technician, kMaxTechnician));
-  SD_ASSIGN_OR_RETURN(s.heat_detection, fields::clean_text("heat_detection", in.heat_detection,
-                                                           kMaxHeatDetection));
+  SD_ASSIGN_OR_RETURN(s.heat_detection,
+                      fields::clean_text("heat_detection", in.heat_detection, kMaxHeatDetection));
   SD_ASSIGN_OR_RETURN(s.notes, fields::clean_text("notes", in.notes, kMaxNotes, true));
 
   if (!is_uuid(in.animal_id)) {
-    return invalid_reference(Error::not_found("animal_not_found",
-                                              "There is no animal " + which(in.animal_id) + "."),
-                             "animal_id");
+    return invalid_reference(
+        Error::not_found("animal_not_found", "There is no animal " + which(in.animal_id) + "."),
+        "animal_id");
   }
   SD_ASSIGN_OR_RETURN(auto animal, store::find_animal_facts(tx, in.animal_id));
   if (!animal) {
@@ -131,9 +131,7 @@ Result<RecordedService> BreedingService::serve(db::Connection& tx, NewService in
 
   // The sire: needed for natural service; AI and ET need the sire or the semen batch.
   if (in.sire_id) {
-    auto bad_sire = [](const std::string& message) {
-      return fields::error("sire_id", message);
-    };
+    auto bad_sire = [](const std::string& message) { return fields::error("sire_id", message); };
     if (!is_uuid(*in.sire_id)) return bad_sire("There is no animal " + which(*in.sire_id) + ".");
     if (*in.sire_id == animal->id) return bad_sire("An animal cannot be her own sire.");
     SD_ASSIGN_OR_RETURN(auto sire, store::find_animal_facts(tx, *in.sire_id));
@@ -225,8 +223,9 @@ Result<RecordedCheck> BreedingService::check(db::Connection& tx, const std::stri
   }
   if (in.method && !one_of(kCheckMethods, *in.method)) {
     return fields::error(
-        "method", "Field 'method' must be one of echography, palpation, blood, milk, visual, "
-                  "other.");
+        "method",
+        "Field 'method' must be one of echography, palpation, blood, milk, visual, "
+        "other.");
   }
   if (!is_uuid(service_id)) return service_not_found(service_id);
   SD_ASSIGN_OR_RETURN(auto found, store::find_service(tx, service_id));
@@ -291,8 +290,8 @@ Result<RecordedCheck> BreedingService::check(db::Connection& tx, const std::stri
                                    {"status", s.status}}));
   if (to_status != animal->status) {
     SD_RETURN_IF_ERROR(store::set_animal_status(tx, animal->id, to_status, k.created_at));
-    SD_RETURN_IF_ERROR(append_event(tx, ctx_.clock, "animal.status_changed", "animal",
-                                    animal->id, actor,
+    SD_RETURN_IF_ERROR(append_event(tx, ctx_.clock, "animal.status_changed", "animal", animal->id,
+                                    actor,
                                     {{"ear_tag", animal->ear_tag},
                                      {"from", animal->status},
                                      {"to", to_status},

@@ -70,8 +70,8 @@ constexpr std::string_view kFrom =
 
 Result<std::optional<Service>> find_service(db::Connection& c, const std::string& id) {
   SD_ASSIGN_OR_RETURN(
-      auto q, c.query("SELECT " + std::string(kColumns) + std::string(kFrom) + "WHERE s.id = ?",
-                      id));
+      auto q,
+      c.query("SELECT " + std::string(kColumns) + std::string(kFrom) + "WHERE s.id = ?", id));
   SD_ASSIGN_OR_RETURN(bool row, q.step());
   if (!row) return std::optional<Service>{};
   return std::optional<Service>{read_service(q)};
@@ -148,13 +148,12 @@ Result<std::vector<Service>> list_services(db::Connection& c, const ServiceQuery
 Result<std::vector<CalendarItem>> checks_due(db::Connection& c, Day from, Day to,
                                              Day overdue_before) {
   SD_ASSIGN_OR_RETURN(
-      auto rows,
-      c.query("SELECT s.id, a.id, a.ear_tag, a.name, s.check_due, s.expected_calving" +
-                  std::string(kFrom) +
-                  "WHERE s.pregnancy_status = 'pending' AND a.disposal_kind IS NULL "
-                  "AND s.check_due <= ? AND (s.check_due >= ? OR s.check_due < ?) "
-                  "ORDER BY s.check_due, a.ear_tag",
-              format_date(to), format_date(from), format_date(overdue_before)));
+      auto rows, c.query("SELECT s.id, a.id, a.ear_tag, a.name, s.check_due, s.expected_calving" +
+                             std::string(kFrom) +
+                             "WHERE s.pregnancy_status = 'pending' AND a.disposal_kind IS NULL "
+                             "AND s.check_due <= ? AND (s.check_due >= ? OR s.check_due < ?) "
+                             "ORDER BY s.check_due, a.ear_tag",
+                         format_date(to), format_date(from), format_date(overdue_before)));
   SD_ASSIGN_OR_RETURN(auto items, read_items(rows));
   for (auto& i : items) i.overdue = i.day < overdue_before;
   return items;

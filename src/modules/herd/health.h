@@ -16,8 +16,8 @@
 
 namespace smartdairy::modules::herd {
 
-inline constexpr std::array<std::string_view, 4> kHealthStatuses = {"active", "resolved",
-                                                                    "chronic", "follow_up"};
+inline constexpr std::array<std::string_view, 4> kHealthStatuses = {"active", "resolved", "chronic",
+                                                                    "follow_up"};
 
 // The treatment part of a record: the last dose and the withdrawal it sets.
 struct Treatment {

@@ -317,7 +317,8 @@ asio::awaitable<Response> list_withdrawals(Deps d, Request& req) {
   if (!rows.ok()) co_return http::error_response(rows.error(), req);
   json::array items;
   for (const auto& w : *rows) items.emplace_back(withdrawal_json(w));
-  co_return Response::json(200, json::object{{"on", format_date(day)}, {"items", std::move(items)}});
+  co_return Response::json(200,
+                           json::object{{"on", format_date(day)}, {"items", std::move(items)}});
 }
 
 }  // namespace

@@ -44,8 +44,8 @@ json::value day_json(const std::optional<Day>& d) {
   return d ? json::value(format_date(*d)) : json::value();
 }
 
-Status append_event(db::Connection& tx, const Clock& clock, std::string type,
-                    const HealthRecord& r, const std::string& actor, json::object data) {
+Status append_event(db::Connection& tx, const Clock& clock, std::string type, const HealthRecord& r,
+                    const std::string& actor, json::object data) {
   data["animal_id"] = r.animal_id;
   data["ear_tag"] = r.ear_tag;
   data["day"] = format_date(r.day);
@@ -106,8 +106,8 @@ Result<RecordedHealth> HealthService::record(db::Connection& tx, NewHealthRecord
                       fields::clean_text("veterinarian", in.veterinarian, kMaxVeterinarian));
   if (in.cost) {
     if (in.cost->currency() != ctx_.currency) {
-      return fields::error("cost", "Field 'cost' must be in " + std::string(ctx_.currency.code) +
-                                       ".");
+      return fields::error("cost",
+                           "Field 'cost' must be in " + std::string(ctx_.currency.code) + ".");
     }
     if (in.cost->minor_units() < 0) {
       return fields::error("cost", "Field 'cost' cannot be negative.");
@@ -220,8 +220,7 @@ Result<Listing<HealthRecord>> HealthService::list(db::Connection& c, const Healt
   return make_listing(std::move(rows), q.limit, [](const HealthRecord& r) { return r.id; });
 }
 
-Result<std::vector<AnimalWithdrawal>> HealthService::withdrawals(db::Connection& c,
-                                                                 Day on) const {
+Result<std::vector<AnimalWithdrawal>> HealthService::withdrawals(db::Connection& c, Day on) const {
   return store::withdrawals_on(c, on);
 }
 

@@ -141,8 +141,8 @@ Result<std::vector<HealthRecord>> list_health_records(db::Connection& c, const H
   std::string kind = q.kind.value_or("");
   std::string from = q.from ? format_date(*q.from) : "";
   std::string to = q.to ? format_date(*q.to) : "";
-  SD_ASSIGN_OR_RETURN(auto rows, c.query(sql, q.before, q.before, animal, animal, kind, kind,
-                                         from, from, to, to, q.limit + 1));
+  SD_ASSIGN_OR_RETURN(auto rows, c.query(sql, q.before, q.before, animal, animal, kind, kind, from,
+                                         from, to, to, q.limit + 1));
   std::vector<HealthRecord> out;
   for (;;) {
     SD_ASSIGN_OR_RETURN(bool row, rows.step());
@@ -154,16 +154,15 @@ Result<std::vector<HealthRecord>> list_health_records(db::Connection& c, const H
 
 Result<std::vector<AnimalWithdrawal>> withdrawals_on(db::Connection& c, Day on) {
   std::string day = format_date(on);
-  SD_ASSIGN_OR_RETURN(
-      auto rows,
-      c.query("SELECT a.id, a.ear_tag, a.name, h.id, h.day, h.milk_withdrawal_end, "
-              "h.meat_withdrawal_end FROM herd_health_records h "
-              "JOIN herd_animals a ON a.id = h.animal_id "
-              "WHERE h.last_dose_date IS NOT NULL AND h.day <= ? "
-              "AND (h.milk_withdrawal_end > ? OR h.meat_withdrawal_end > ?) "
-              "AND (a.disposal_date IS NULL OR a.disposal_date > ?) "
-              "ORDER BY a.ear_tag, a.id, h.day, h.id",
-              day, day, day, day));
+  SD_ASSIGN_OR_RETURN(auto rows,
+                      c.query("SELECT a.id, a.ear_tag, a.name, h.id, h.day, h.milk_withdrawal_end, "
+                              "h.meat_withdrawal_end FROM herd_health_records h "
+                              "JOIN herd_animals a ON a.id = h.animal_id "
+                              "WHERE h.last_dose_date IS NOT NULL AND h.day <= ? "
+                              "AND (h.milk_withdrawal_end > ? OR h.meat_withdrawal_end > ?) "
+                              "AND (a.disposal_date IS NULL OR a.disposal_date > ?) "
+                              "ORDER BY a.ear_tag, a.id, h.day, h.id",
+                              day, day, day, day));
   std::vector<AnimalWithdrawal> out;
   for (;;) {
     SD_ASSIGN_OR_RETURN(bool row, rows.step());
@@ -181,12 +180,10 @@ Result<std::vector<AnimalWithdrawal>> withdrawals_on(db::Connection& c, Day on) 
     by.day = parse_date(rows.text(4)).value_or(0);
     by.milk_withdrawal_end = parse_date(rows.text(5)).value_or(0);
     by.meat_withdrawal_end = parse_date(rows.text(6)).value_or(0);
-    if (by.milk_withdrawal_end > on &&
-        (!w.milk_until || *w.milk_until < by.milk_withdrawal_end)) {
+    if (by.milk_withdrawal_end > on && (!w.milk_until || *w.milk_until < by.milk_withdrawal_end)) {
       w.milk_until = by.milk_withdrawal_end;
     }
-    if (by.meat_withdrawal_end > on &&
-        (!w.meat_until || *w.meat_until < by.meat_withdrawal_end)) {
+    if (by.meat_withdrawal_end > on && (!w.meat_until || *w.meat_until < by.meat_withdrawal_end)) {
       w.meat_until = by.meat_withdrawal_end;
     }
     w.records.push_back(std::move(by));

@@ -3,7 +3,11 @@
 #include "http/idempotency.h"
 #include "http/router.h"
 #include "modules/common/module_context.h"
+#include "modules/herd/animal_import.h"
+#include "modules/herd/animal_service.h"
+#include "modules/herd/breed_service.h"
 #include "modules/herd/breeding_service.h"
+#include "modules/herd/calving_service.h"
 #include "modules/herd/health_service.h"
 
 namespace smartdairy::modules::herd {
@@ -19,14 +23,25 @@ class HerdModule {
 
   void register_routes(http::Router& router);
 
+  // Registers animals from C++ (the demo herd); call inside a write transaction.
+  const AnimalService& animals() const { return animals_; }
+
  private:
-  // Health records and withdrawals (health_routes.cpp).
+  // Each part's routes, in its own *_routes.cpp.
+  void register_breed_routes(http::Router& router);
+  void register_animal_routes(http::Router& router);
+  void register_calving_routes(http::Router& router);
+  void register_settings_routes(http::Router& router);
+  void register_animal_import_routes(http::Router& router);
   void register_health_routes(http::Router& router);
-  // Services, pregnancy checks and the breeding calendar (breeding_routes.cpp).
   void register_breeding_routes(http::Router& router);
 
   ModuleContext ctx_;
   http::Idempotency& idempotency_;
+  BreedService breeds_;
+  AnimalService animals_;
+  CalvingService calvings_;
+  AnimalImport animal_import_;
   HealthService health_;
   BreedingService breeding_;
 };

@@ -39,14 +39,14 @@ std::string HerdSettings::session_at(int minute_of_day) const {
 namespace store {
 
 Result<HerdSettings> load_settings(db::Connection& c) {
-  SD_ASSIGN_OR_RETURN(
-      auto q, c.query("SELECT raw_milk_sku, third_session, morning_ends, midday_ends, "
-                      "evening_ends, night_ends, grade_a_fat, grade_a_snf, grade_a_scc, "
-                      "grade_b_fat, grade_b_snf, grade_b_scc, grade_c_fat, grade_c_snf, "
-                      "grade_c_scc, reject_temp_dc, snf_clr_divisor, snf_fat_factor, "
-                      "snf_constant, voluntary_waiting_days, pregnancy_check_days, "
-                      "dry_off_days, calving_window_days, updated_at "
-                      "FROM herd_settings WHERE id = 1"));
+  SD_ASSIGN_OR_RETURN(auto q,
+                      c.query("SELECT raw_milk_sku, third_session, morning_ends, midday_ends, "
+                              "evening_ends, night_ends, grade_a_fat, grade_a_snf, grade_a_scc, "
+                              "grade_b_fat, grade_b_snf, grade_b_scc, grade_c_fat, grade_c_snf, "
+                              "grade_c_scc, reject_temp_dc, snf_clr_divisor, snf_fat_factor, "
+                              "snf_constant, voluntary_waiting_days, pregnancy_check_days, "
+                              "dry_off_days, calving_window_days, updated_at "
+                              "FROM herd_settings WHERE id = 1"));
   SD_ASSIGN_OR_RETURN(bool has, q.step());
   HerdSettings s;
   if (!has) return s;
@@ -76,11 +76,11 @@ Status save_settings(db::Connection& c, const HerdSettings& s) {
       "snf_fat_factor = ?, snf_constant = ?, voluntary_waiting_days = ?, "
       "pregnancy_check_days = ?, dry_off_days = ?, calving_window_days = ?, updated_at = ? "
       "WHERE id = 1",
-      s.raw_milk_sku, s.third_session, s.morning_ends, s.midday_ends, s.evening_ends,
-      s.night_ends, s.grade_a_fat, s.grade_a_snf, s.grade_a_scc, s.grade_b_fat, s.grade_b_snf,
-      s.grade_b_scc, s.grade_c_fat, s.grade_c_snf, s.grade_c_scc, s.reject_temp_dc,
-      s.snf_clr_divisor, s.snf_fat_factor, s.snf_constant, s.voluntary_waiting_days,
-      s.pregnancy_check_days, s.dry_off_days, s.calving_window_days, s.updated_at);
+      s.raw_milk_sku, s.third_session, s.morning_ends, s.midday_ends, s.evening_ends, s.night_ends,
+      s.grade_a_fat, s.grade_a_snf, s.grade_a_scc, s.grade_b_fat, s.grade_b_snf, s.grade_b_scc,
+      s.grade_c_fat, s.grade_c_snf, s.grade_c_scc, s.reject_temp_dc, s.snf_clr_divisor,
+      s.snf_fat_factor, s.snf_constant, s.voluntary_waiting_days, s.pregnancy_check_days,
+      s.dry_off_days, s.calving_window_days, s.updated_at);
 }
 
 }  // namespace store

@@ -31,8 +31,8 @@ Status check_period(std::string_view field, const std::optional<int64_t>& days) 
 int64_t one_and_a_half(int64_t days) { return (3 * days + 1) / 2; }
 
 Result<int64_t> cascade_milk_days(const OffLabel& o) {
-  SD_RETURN_IF_ERROR(check_period(off_label_field("longest_label_milk_days"),
-                                  o.longest_label_milk_days));
+  SD_RETURN_IF_ERROR(
+      check_period(off_label_field("longest_label_milk_days"), o.longest_label_milk_days));
   if (!o.authorised_for_milk) {
     if (o.longest_label_milk_days || o.zero_hour) {
       return off_label_error(
@@ -65,8 +65,8 @@ Result<int64_t> cascade_milk_days(const OffLabel& o) {
 }
 
 Result<int64_t> cascade_meat_days(const OffLabel& o) {
-  SD_RETURN_IF_ERROR(check_period(off_label_field("longest_label_meat_days"),
-                                  o.longest_label_meat_days));
+  SD_RETURN_IF_ERROR(
+      check_period(off_label_field("longest_label_meat_days"), o.longest_label_meat_days));
   bool food = o.authorised_for_food.value_or(o.authorised_for_milk);
   if (o.authorised_for_milk && !food) {
     return off_label_error("authorised_for_food",
@@ -111,8 +111,8 @@ Result<Withdrawal> compute_withdrawal(const TreatmentInput& t, Day day) {
 
   Withdrawal w;
   if (!t.off_label) {
-    for (const auto& [name, days] : {std::pair{"milk", t.milk_withdrawal_days},
-                                     std::pair{"meat", t.meat_withdrawal_days}}) {
+    for (const auto& [name, days] :
+         {std::pair{"milk", t.milk_withdrawal_days}, std::pair{"meat", t.meat_withdrawal_days}}) {
       if (!days) {
         std::string field = std::string("treatment.") + name + "_withdrawal_days";
         return fields::error(field, "Field '" + field + "' is required: the " + name +
@@ -128,8 +128,7 @@ Result<Withdrawal> compute_withdrawal(const TreatmentInput& t, Day day) {
     SD_ASSIGN_OR_RETURN(int64_t milk_min, cascade_milk_days(*t.off_label));
     SD_ASSIGN_OR_RETURN(int64_t meat_min, cascade_meat_days(*t.off_label));
     // The regulation sets a floor: a vet may withhold longer, never shorter.
-    auto apply = [&w](std::string_view what, const std::optional<int64_t>& given,
-                      int64_t minimum) {
+    auto apply = [&w](std::string_view what, const std::optional<int64_t>& given, int64_t minimum) {
       if (given && *given < minimum) {
         w.warnings.push_back(std::string(what) + " withdrawal raised from " +
                              std::to_string(*given) + " to " + std::to_string(minimum) +

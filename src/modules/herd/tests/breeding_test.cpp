@@ -127,11 +127,9 @@ TEST_F(BreedingTest, BreedingInsideTheVoluntaryWaitingPeriodIsSavedWithAWarning)
 }
 
 TEST_F(BreedingTest, OnlyAKeptFemaleHeiferOrCowCanBeServed) {
-  expect_error(serve(ai(bull_, kToday)), ErrorKind::kConflict, "animal_not_breedable",
-               "animal_id");
+  expect_error(serve(ai(bull_, kToday)), ErrorKind::kConflict, "animal_not_breedable", "animal_id");
   std::string calf = put_animal("CALF-1", "female", "calf");
-  expect_error(serve(ai(calf, kToday)), ErrorKind::kConflict, "animal_not_breedable",
-               "animal_id");
+  expect_error(serve(ai(calf, kToday)), ErrorKind::kConflict, "animal_not_breedable", "animal_id");
   std::string pregnant = put_animal("P-1", "female", "pregnant");
   expect_error(serve(ai(pregnant, kToday)), ErrorKind::kConflict, "animal_not_breedable",
                "animal_id");
@@ -141,8 +139,7 @@ TEST_F(BreedingTest, OnlyAKeptFemaleHeiferOrCowCanBeServed) {
                            "disposal_date = '2025-12-01' WHERE id = ?",
                            sold)
                   .ok());
-  expect_error(serve(ai(sold, kToday)), ErrorKind::kConflict, "animal_not_breedable",
-               "animal_id");
+  expect_error(serve(ai(sold, kToday)), ErrorKind::kConflict, "animal_not_breedable", "animal_id");
   expect_error(serve(ai(new_uuid_v7(), kToday)), ErrorKind::kUnprocessable, "animal_not_found",
                "animal_id");
   EXPECT_EQ(scalar("SELECT count(*) FROM herd_services"), 0);

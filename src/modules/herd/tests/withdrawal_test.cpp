@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "modules/herd/withdrawal.h"
+
+#include <gtest/gtest.h>
 
 namespace smartdairy::modules::herd {
 namespace {
@@ -130,7 +130,7 @@ TEST(Cascade, AZeroHourLabelGivesOneDay) {
 TEST(Cascade, TheVetMayWithholdLongerButNeverShorter) {
   OffLabel o;
   o.authorised_for_milk = true;
-  o.longest_label_milk_days = 4;  // minimum 6
+  o.longest_label_milk_days = 4;   // minimum 6
   o.longest_label_meat_days = 10;  // minimum 15
   TreatmentInput t = off_label(o);
   t.milk_withdrawal_days = 2;
