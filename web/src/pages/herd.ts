@@ -339,7 +339,7 @@ export async function animalPage({ root, params }: PageContext): Promise<void> {
         ],
         ['Checks', checksText],
         ['Expected calving', (r) => text(r.expected_calving)],
-        ['Status', (r) => (r.status ? badge(String(r.status)) : '—')],
+        ['Pregnancy', (r) => (r.pregnancy_status ? badge(String(r.pregnancy_status)) : '—')],
       ],
       'No services recorded.',
       'breeding-history',
