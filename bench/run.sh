@@ -1,19 +1,21 @@
 #!/usr/bin/env bash
-# Platform (issue 2), order to cash (issue 3) and live stream (issue 4) benchmarks. Prints
+# Platform (issue 2), order to cash (issue 3), live stream (issue 4) and herd (issue 5)
+# benchmarks. Prints
 # figures for docs/benchmarks.md; never fails on a figure. Everything runs on loopback, with a
 # temp data dir, and stops by itself.
 #   bench/run.sh [BUILD_DIR]      BENCH_SECONDS=10 BENCH_CONNECTIONS=64 BENCH_BUILD_TIME=1
-#                                 BENCH_SECTIONS="platform orders stream browser"
+#                                 BENCH_SECTIONS="platform orders stream browser herd"
 #                                 BENCH_ORDER_RATES="10000 1000"
 #                                 BENCH_STREAM_RATES="2500 1000 500" BENCH_STREAM_CLIENTS=100
 #                                 BENCH_BROWSER_ORDERS=200
+#                                 BENCH_HERD_BATCHES=100 BENCH_HERD_YEARS=10
 set -euo pipefail
 BUILD=${1:-build}
 BIN=$BUILD/smartdairy
 HERE=$(dirname "$0")
 SECS=${BENCH_SECONDS:-10}
 CONNS=${BENCH_CONNECTIONS:-64}
-SECTIONS=${BENCH_SECTIONS:-platform orders stream browser}
+SECTIONS=${BENCH_SECTIONS:-platform orders stream browser herd}
 ORDER_RATES=${BENCH_ORDER_RATES:-10000 1000}
 # The issue asks for 10 k orders/s; order placement tops out near 2.5 k/s on the 2-core
 # machine, so the first rate is about the most it sustains. stream_load prints the rate
@@ -198,6 +200,37 @@ if section browser; then
   else
     echo "skipped: run 'make web' first (needs web/node_modules)"
   fi
+fi
+
+# Herd (issue 5): bulk milk entry over HTTP, then the offline bulk import of a herd's years
+# of milk history.
+if section herd; then
+  echo
+  echo "== herd: POST /api/v1/herd/milk/batch, 500 records (250 cows x 2 sessions, one day) each"
+  DATA=$DIR/herd-data
+  start_server
+  admin_token
+  python3 "$HERE/herd_cows.py" api "$PORT" "$TOKEN" 250 "$DATA/smartdairy.db"
+  python3 "$HERE/herd_load.py" "$PORT" "$TOKEN" "${BENCH_HERD_BATCHES:-100}" 250
+  echo "server RSS after the run: $(grep VmRSS /proc/$SERVER_PID/status | awk '{print $2, $3}')"
+  stop_server
+  rm -rf "$DATA"
+  YEARS=${BENCH_HERD_YEARS:-10}
+  echo
+  echo "== herd: smartdairy herd import-milk, $YEARS years x 250 cows x 2 sessions (one file)"
+  DATA=$DIR/herd-import
+  "$BIN" migrate --data-dir "$DATA" >/dev/null
+  python3 "$HERE/herd_cows.py" db "$DATA/smartdairy.db" 250
+  python3 "$HERE/gen_milk_csv.py" "$DIR/milk.csv" "$YEARS" 250
+  echo "file: $(du -h "$DIR/milk.csv" | cut -f1)"
+  /usr/bin/time -v "$BIN" herd import-milk --data-dir "$DATA" "$DIR/milk.csv" 2> "$DIR/time.txt"
+  grep -E 'Elapsed \(wall|Maximum resident' "$DIR/time.txt" | sed 's/^[[:space:]]*//'
+  echo "database: $(du -h "$DATA/smartdairy.db" | cut -f1)"
+  echo "-- the same file again (every row already there: nothing changes)"
+  /usr/bin/time -v "$BIN" herd import-milk --data-dir "$DATA" "$DIR/milk.csv" 2> "$DIR/time.txt"
+  grep -E 'Elapsed \(wall|Maximum resident' "$DIR/time.txt" | sed 's/^[[:space:]]*//'
+  rm -rf "$DATA" "$DIR/milk.csv"
+  DATA=$DIR/data
 fi
 
 if [ "${BENCH_BUILD_TIME:-0}" = 1 ]; then

@@ -25,4 +25,9 @@ int seed_demo(const std::string& data_dir);
 // (works while the server runs: it takes the write lock for the rebuild's transaction).
 int analytics_rebuild(const std::string& data_dir);
 
+// `smartdairy herd import-milk FILE.csv`: imports milk history from a CSV file in one
+// transaction (all rows or none); the records never reach stock. Prints the wall time and
+// the peak RSS.
+int herd_import_milk(const std::string& data_dir, const std::string& file);
+
 }  // namespace smartdairy::app

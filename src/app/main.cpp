@@ -161,6 +161,19 @@ int run_cli(int argc, char** argv) {
       "rebuild", "Recompute every analytics view from the source tables (safe while serving).");
   rebuild->fallthrough();
 
+  auto* herd = app.add_subcommand("herd", "Herd records.");
+  herd->require_subcommand(1);
+  herd->add_option("--data-dir", data_dir, "Directory holding the database")
+      ->envname("SMARTDAIRY_DATA_DIR")
+      ->capture_default_str();
+  std::string milk_file;
+  auto* import_milk = herd->add_subcommand(
+      "import-milk",
+      "Import milk history from a CSV file (ear_tag,day,session,quantity_ml|quantity_litres,"
+      "fat,snf,protein,temperature,scc,lactometer); all rows or none; never posted to stock.");
+  import_milk->add_option("file", milk_file, "The CSV file")->required();
+  import_milk->fallthrough();
+
   auto* version = app.add_subcommand("version", "Print the version.");
 
   try {
@@ -187,6 +200,7 @@ int run_cli(int argc, char** argv) {
   if (*migrate) return smartdairy::app::migrate(data_dir);
   if (*seed && demo) return smartdairy::app::seed_demo(data_dir);
   if (*rebuild) return smartdairy::app::analytics_rebuild(data_dir);
+  if (*import_milk) return smartdairy::app::herd_import_milk(data_dir, milk_file);
   if (*add) return smartdairy::app::user_add(data_dir, username, role, password_stdin);
   if (*passwd) return smartdairy::app::user_passwd(data_dir, username, password_stdin);
   if (*list) return smartdairy::app::user_list(data_dir);

@@ -1,8 +1,12 @@
 #include <sys/stat.h>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
 #include <cstdlib>
+#include <functional>
 #include <thread>
 
 #include "app/commands.h"
@@ -194,15 +198,35 @@ int serve(const ServeConfig& config) {
     return 1;
   }
 
+  // Every minute, the saleable milk of each ended milking session goes into stock (issue 5)
+  // through one writer job. The timer lives on the server's I/O context and is cancelled
+  // there when shutdown begins.
+  boost::asio::steady_timer milk_timer(server.io());
+  std::function<void()> schedule_milk_posting = [&milk_timer, &herd, &schedule_milk_posting] {
+    milk_timer.expires_after(std::chrono::seconds(60));
+    milk_timer.async_wait([&herd, &schedule_milk_posting](const boost::system::error_code& ec) {
+      if (ec) return;
+      herd.post_ended_milk();
+      schedule_milk_posting();
+    });
+  };
+  herd.post_ended_milk();  // what ended while the server was down
+  schedule_milk_posting();
+  auto stop_milk_posting = [&server, &milk_timer] {
+    boost::asio::post(server.io(), [&milk_timer] { milk_timer.cancel(); });
+  };
+
   std::atomic<int> exit_code{0};
-  (*db)->writer().set_on_fail_stop([&server, &exit_code](const Error&) {
+  (*db)->writer().set_on_fail_stop([&server, &exit_code, stop_milk_posting](const Error&) {
     exit_code.store(kExitStorageFailure);
+    stop_milk_posting();
     server.shutdown();
   });
   boost::asio::signal_set signals(server.io(), SIGINT, SIGTERM);
-  signals.async_wait([&server](const boost::system::error_code& ec, int sig) {
+  signals.async_wait([&server, stop_milk_posting](const boost::system::error_code& ec, int sig) {
     if (ec) return;
     log::info("signal received; draining", {{"signal", sig}});
+    stop_milk_posting();
     server.shutdown();
   });
 
@@ -224,6 +248,7 @@ int serve(const ServeConfig& config) {
   });
   server.run();
   signals.cancel();
+  milk_timer.cancel();
 
   // In-flight requests are done; commit what is queued and close the database.
   (*db)->close();

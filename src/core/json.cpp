@@ -330,6 +330,57 @@ Result<boost::json::value> parse_json(std::string_view text) {
 
 std::string to_json_string(const boost::json::value& value) { return json::serialize(value); }
 
+std::optional<std::int64_t> parse_scaled_decimal(std::string_view text, int decimals) {
+  std::size_t i = 0;
+  const bool negative = !text.empty() && text[0] == '-';
+  if (negative) ++i;
+  const std::size_t int_begin = i;
+  while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
+  const std::string_view int_digits = text.substr(int_begin, i - int_begin);
+  if (int_digits.empty()) return std::nullopt;
+  std::string_view frac_digits;
+  if (i < text.size() && text[i] == '.') {
+    const std::size_t frac_begin = ++i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
+    frac_digits = text.substr(frac_begin, i - frac_begin);
+    if (frac_digits.empty()) return std::nullopt;
+  }
+  if (i != text.size()) return std::nullopt;
+  // Trailing zeros beyond the allowed decimals change nothing ("4.250" is 4.25).
+  while (frac_digits.size() > static_cast<std::size_t>(decimals) && frac_digits.back() == '0') {
+    frac_digits.remove_suffix(1);
+  }
+  if (frac_digits.size() > static_cast<std::size_t>(decimals)) return std::nullopt;
+  std::int64_t acc = 0;
+  auto push = [&acc, negative](int digit) {
+    return !__builtin_mul_overflow(acc, 10, &acc) &&
+           !__builtin_add_overflow(acc, negative ? -digit : digit, &acc);
+  };
+  for (char c : int_digits) {
+    if (!push(c - '0')) return std::nullopt;
+  }
+  for (char c : frac_digits) {
+    if (!push(c - '0')) return std::nullopt;
+  }
+  for (std::size_t pad = frac_digits.size(); pad < static_cast<std::size_t>(decimals); ++pad) {
+    if (!push(0)) return std::nullopt;
+  }
+  return acc;
+}
+
+std::string format_scaled_decimal(std::int64_t value, int decimals) {
+  const bool negative = value < 0;
+  const std::uint64_t magnitude =
+      negative ? 0 - static_cast<std::uint64_t>(value) : static_cast<std::uint64_t>(value);
+  std::string digits = std::to_string(magnitude);
+  const auto d = static_cast<std::size_t>(decimals);
+  if (d > 0) {
+    if (digits.size() <= d) digits.insert(0, d + 1 - digits.size(), '0');
+    digits.insert(digits.size() - d, 1, '.');
+  }
+  return negative ? "-" + digits : digits;
+}
+
 FieldReader::FieldReader(const boost::json::value& body, std::string path_prefix)
     : object_(body.if_object()), path_prefix_(std::move(path_prefix)) {
   if (object_ != nullptr) read_.assign(object_->size(), false);
@@ -442,6 +493,45 @@ Result<Money> FieldReader::required_money(std::string_view key, Currency currenc
   SD_ASSIGN_OR_RETURN(std::optional<Money> m, optional_money(key, currency));
   if (!m) return field_error(key, "Field '" + path_prefix_ + std::string(key) + "' is required.");
   return *m;
+}
+
+Result<std::optional<std::int64_t>> FieldReader::optional_decimal(std::string_view key,
+                                                                  int decimals, std::int64_t min,
+                                                                  std::int64_t max) {
+  SD_ASSIGN_OR_RETURN(const boost::json::value* v, lookup(key));
+  if (v == nullptr) return std::optional<std::int64_t>();
+  std::optional<std::int64_t> n;
+  if (v->is_int64() || v->is_uint64()) {
+    n = parse_scaled_decimal(json::serialize(*v), decimals);
+  } else if (v->is_double() && std::isfinite(v->get_double())) {
+    // The shortest text that reads back as the same double is the decimal the client wrote:
+    // parse_json refuses numbers of more than 15 significant digits (see Money::from_json).
+    char buf[512];
+    const auto [end, ec] =
+        std::to_chars(buf, buf + sizeof(buf), v->get_double(), std::chars_format::fixed);
+    if (ec == std::errc()) {
+      n = parse_scaled_decimal(std::string_view(buf, static_cast<std::size_t>(end - buf)),
+                               decimals);
+    }
+  }
+  if (!n || *n < min || *n > max) {
+    std::string shape = decimals > 0 ? "a number with at most " + std::to_string(decimals) +
+                                           (decimals == 1 ? " decimal" : " decimals")
+                                     : "an integer";
+    return field_error(key, "Field '" + path_prefix_ + std::string(key) + "' must be " + shape +
+                                " from " + format_scaled_decimal(min, decimals) + " to " +
+                                format_scaled_decimal(max, decimals) + ".");
+  }
+  return n;
+}
+
+Result<const boost::json::value*> FieldReader::optional_object(std::string_view key) {
+  SD_ASSIGN_OR_RETURN(const boost::json::value* v, lookup(key));
+  if (v != nullptr && !v->is_object()) {
+    return field_error(key,
+                       "Field '" + path_prefix_ + std::string(key) + "' must be a JSON object.");
+  }
+  return v;
 }
 
 Result<const boost::json::array*> FieldReader::required_array(std::string_view key,

@@ -25,6 +25,14 @@ Result<boost::json::value> parse_json(std::string_view text);
 // Serializes `value` as compact JSON.
 std::string to_json_string(const boost::json::value& value);
 
+// Parses a plain decimal ("4.25", "-0.5", "12") with at most `decimals` decimals into an
+// integer scaled by 10^decimals (425 for "4.25" with decimals = 2). No exponent, no '+', no
+// spaces. Nullopt when the text is not such a number, has more decimals, or overflows.
+std::optional<std::int64_t> parse_scaled_decimal(std::string_view text, int decimals);
+
+// `value` scaled by 10^decimals written back as a decimal: 425 with 2 decimals is "4.25".
+std::string format_scaled_decimal(std::int64_t value, int decimals);
+
 // Decodes a request body into typed fields and rejects keys nobody read (SR-05). Field
 // errors are 422 "invalid_field" with details = {field path}. `body` must outlive the reader.
 // Usage: read every field, then `SD_RETURN_IF_ERROR(reader.finish());`.
@@ -49,6 +57,15 @@ class FieldReader {
   // An amount as accepted by Money::from_json.
   Result<Money> required_money(std::string_view key, Currency currency);
   Result<std::optional<Money>> optional_money(std::string_view key, Currency currency);
+
+  // A JSON number with at most `decimals` decimals, read exactly from the digits the client
+  // wrote (as Money does: never rounded through a double), scaled by 10^decimals and within
+  // [min, max] (scaled): with decimals = 2, 4.25 is 425. Strings are rejected.
+  Result<std::optional<std::int64_t>> optional_decimal(std::string_view key, int decimals,
+                                                       std::int64_t min, std::int64_t max);
+
+  // A nested JSON object (read it with its own FieldReader), or nullptr when absent or null.
+  Result<const boost::json::value*> optional_object(std::string_view key);
 
   // A JSON array of at most `max_items` elements; read each element with its own reader.
   Result<const boost::json::array*> required_array(std::string_view key, std::size_t max_items);

@@ -1,5 +1,8 @@
 #pragma once
 
+#include <atomic>
+#include <memory>
+
 #include "http/idempotency.h"
 #include "http/router.h"
 #include "modules/common/module_context.h"
@@ -9,6 +12,7 @@
 #include "modules/herd/breeding_service.h"
 #include "modules/herd/calving_service.h"
 #include "modules/herd/health_service.h"
+#include "modules/herd/milk_service.h"
 
 namespace smartdairy::modules::herd {
 
@@ -26,6 +30,11 @@ class HerdModule {
   // Registers animals from C++ (the demo herd); call inside a write transaction.
   const AnimalService& animals() const { return animals_; }
 
+  // Queues one writer job that posts the saleable milk of every ended session into stock
+  // (milk_posting.h). The server calls it every minute; a call while the previous job is
+  // still queued does nothing. Failures are logged, not thrown.
+  void post_ended_milk();
+
  private:
   // Each part's routes, in its own *_routes.cpp.
   void register_breed_routes(http::Router& router);
@@ -35,6 +44,8 @@ class HerdModule {
   void register_animal_import_routes(http::Router& router);
   void register_health_routes(http::Router& router);
   void register_breeding_routes(http::Router& router);
+  // POST/GET /api/v1/herd/milk, /milk/batch, /milk/{id}, /milk/postings, /import/milk.
+  void register_milk_routes(http::Router& router);
 
   ModuleContext ctx_;
   http::Idempotency& idempotency_;
@@ -44,6 +55,8 @@ class HerdModule {
   AnimalImport animal_import_;
   HealthService health_;
   BreedingService breeding_;
+  MilkService milk_;
+  std::shared_ptr<std::atomic<bool>> posting_queued_ = std::make_shared<std::atomic<bool>>(false);
 };
 
 }  // namespace smartdairy::modules::herd
