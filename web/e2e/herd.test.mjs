@@ -83,6 +83,7 @@ function assertNoPageErrors(allowed = []) {
 }
 
 async function newPage(opts = {}) {
+  errors.take(); // what an earlier, failed test left
   const context = await browser.newContext({ timezoneId: FARM_ZONE, ...opts });
   const page = errors.watch(await context.newPage());
   return { context, page };
