@@ -412,7 +412,11 @@ export async function parlourPage({ root }: PageContext): Promise<Cleanup | void
 
   // Records saved by the background retries land on their rows.
   const stop = onOutcome((key, o) => {
-    all.find((r) => r.key === key && !r.saved)?.outcome(o);
+    const row = all.find((r) => r.key === key && !r.saved);
+    if (row) {
+      row.outcome(o);
+      forget(key); // a refusal is now on the screen, its row the one to fix
+    }
     showTotal();
   });
 
