@@ -133,7 +133,8 @@ int serve(const ServeConfig& config) {
 
   // The live stream (GET /api/v1/stream). Declared before the server, which must be gone
   // (with the streams it holds) before the hub is. Derived messages (the analytics
-  // module's kpi.snapshot) reach it through hub.publish_derived(type, data_json, seq).
+  // module's kpi.snapshot, and farm.snapshot with the farm's KPIs after a batch with a herd
+  // event) reach it through hub.publish_derived(type, data_json, seq).
   auth::AuthOptions ao;
   ao.secure_cookies = config.behind_tls;
   ao.idle_timeout = std::chrono::seconds(config.session_idle_minutes * 60);

@@ -495,6 +495,11 @@ Result<Money> FieldReader::required_money(std::string_view key, Currency currenc
   return *m;
 }
 
+boost::json::value decimal_json(const std::optional<std::int64_t>& value, int decimals) {
+  if (!value) return nullptr;
+  return boost::json::value(format_scaled_decimal(*value, decimals));
+}
+
 Result<std::optional<std::int64_t>> FieldReader::optional_decimal(std::string_view key,
                                                                   int decimals, std::int64_t min,
                                                                   std::int64_t max) {
@@ -503,6 +508,9 @@ Result<std::optional<std::int64_t>> FieldReader::optional_decimal(std::string_vi
   std::optional<std::int64_t> n;
   if (v->is_int64() || v->is_uint64()) {
     n = parse_scaled_decimal(json::serialize(*v), decimals);
+  } else if (v->is_string()) {
+    n = parse_scaled_decimal(std::string_view(v->get_string().data(), v->get_string().size()),
+                             decimals);
   } else if (v->is_double() && std::isfinite(v->get_double())) {
     // The shortest text that reads back as the same double is the decimal the client wrote:
     // parse_json refuses numbers of more than 15 significant digits (see Money::from_json).

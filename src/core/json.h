@@ -33,6 +33,10 @@ std::optional<std::int64_t> parse_scaled_decimal(std::string_view text, int deci
 // `value` scaled by 10^decimals written back as a decimal: 425 with 2 decimals is "4.25".
 std::string format_scaled_decimal(std::int64_t value, int decimals);
 
+// A scaled decimal in a response: the exact decimal text as a JSON string ("4.25"), like
+// money, never a double (which would print as 4.25E0); null when there is no value.
+boost::json::value decimal_json(const std::optional<std::int64_t>& value, int decimals);
+
 // Decodes a request body into typed fields and rejects keys nobody read (SR-05). Field
 // errors are 422 "invalid_field" with details = {field path}. `body` must outlive the reader.
 // Usage: read every field, then `SD_RETURN_IF_ERROR(reader.finish());`.
@@ -60,7 +64,8 @@ class FieldReader {
 
   // A JSON number with at most `decimals` decimals, read exactly from the digits the client
   // wrote (as Money does: never rounded through a double), scaled by 10^decimals and within
-  // [min, max] (scaled): with decimals = 2, 4.25 is 425. Strings are rejected.
+  // [min, max] (scaled): with decimals = 2, 4.25 is 425. The same decimal written as a string
+  // ("4.25", as responses write it) is accepted too.
   Result<std::optional<std::int64_t>> optional_decimal(std::string_view key, int decimals,
                                                        std::int64_t min, std::int64_t max);
 

@@ -10,6 +10,11 @@ Result<std::unique_ptr<Connection>> open_write_connection(const std::string& pat
   SD_RETURN_IF_ERROR(conn->exec("PRAGMA synchronous=FULL"));
   SD_RETURN_IF_ERROR(conn->exec("PRAGMA foreign_keys=ON"));
   SD_RETURN_IF_ERROR(conn->exec("PRAGMA cache_size=-32768"));
+  // Statement and savepoint journals (every command runs in a savepoint, and every INSERT
+  // into a table with a UNIQUE index keeps a statement journal) in memory rather than a temp
+  // file: one pwrite per journaled page was a fifth of a 500-row milk batch's writer time.
+  // They hold only pages that existed before the statement or savepoint began.
+  SD_RETURN_IF_ERROR(conn->exec("PRAGMA temp_store=MEMORY"));
   SD_ASSIGN_OR_RETURN(auto sync, conn->scalar_int64("PRAGMA synchronous"));
   if (mode.value_or("") != "wal" || sync.value_or(-1) != 2) {
     return Error::unavailable(

@@ -112,7 +112,7 @@ class MilkTest(ServerTestCase):
         cow = self.cow()
         rec = self.milk({"animal_id": cow["id"], "day": day(1), "session": "morning",
                          "quantity_ml": 7250, "fat": 4.2, "lactometer": 28}).body
-        self.assertEqual(rec["snf"], 8.2)
+        self.assertEqual(rec["snf"], "8.20")
         self.assertTrue(rec["snf_computed"])
         self.assertEqual(rec["grade"], "C")
         dup = self.milk({"ear_tag": cow["ear_tag"], "day": day(1), "session": "morning",

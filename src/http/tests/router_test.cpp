@@ -142,6 +142,15 @@ TEST_F(RouterTest, RejectsDuplicateRoutes) {
   EXPECT_EQ(router_.routes().size(), 3u);
 }
 
+TEST_F(RouterTest, OnlyRoutesMarkedAcceptCsv) {
+  router_.add(Method::kPost, "/api/v1/items/import", Permission{"items.write"}, responds(201));
+  router_.add(Method::kPost, "/api/v1/items", Permission{"items.write"}, responds(201));
+  router_.accept_csv(Method::kPost, "/api/v1/items/import");
+  EXPECT_TRUE(router_.match(Method::kPost, "/api/v1/items/import").route->accepts_csv);
+  EXPECT_FALSE(router_.match(Method::kPost, "/api/v1/items").route->accepts_csv);
+  EXPECT_THROW(router_.accept_csv(Method::kPut, "/api/v1/items/import"), std::logic_error);
+}
+
 TEST_F(RouterTest, AliasServesTheExistingRoute) {
   router_.add(Method::kGet, "/api/v1/items/{id}", Permission{"items.read"}, responds(207));
   router_.alias(Method::kGet, "/v1/items/{id}", "/api/v1/items/{id}");

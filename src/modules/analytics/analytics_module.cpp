@@ -10,6 +10,7 @@
 #include "http/db_await.h"
 #include "http/error_response.h"
 #include "http/query_params.h"
+#include "modules/analytics/farm_kpis.h"
 #include "modules/analytics/view_queries.h"
 
 namespace smartdairy::modules::analytics {
@@ -73,6 +74,14 @@ asio::awaitable<Response> get_kpis(AnalyticsModule* m, Request& req) {
   auto k = co_await http::read(m->ctx_.db.readers(), job);
   if (!k.ok()) co_return http::error_response(k.error(), req);
   co_return Response::json(200, kpis_object(*k, m->ctx_.currency));
+}
+
+asio::awaitable<Response> get_farm_kpis(AnalyticsModule* m, Request& req) {
+  ModuleContext ctx = m->ctx_;
+  auto job = [ctx](db::Connection& c) { return read_farm_kpis(c, ctx); };
+  auto k = co_await http::read(m->ctx_.db.readers(), job);
+  if (!k.ok()) co_return http::error_response(k.error(), req);
+  co_return Response::json(200, *k);
 }
 
 asio::awaitable<Response> get_view(AnalyticsModule* m, Request& req) {
@@ -164,9 +173,24 @@ void AnalyticsModule::subscribe(events::Bus& bus, const LiveSink& live,
           return std::function<void()>();
         }
         k->seq = last_seq;
-        return std::function<void()>([live, data = kpis_json(*k, ctx.currency), last_seq] {
-          live("kpi.snapshot", data, last_seq);
-        });
+        // The farm's KPIs only after a batch with a herd event: the others leave them as
+        // they were.
+        std::string farm;
+        if (updater->flushed_herd_events()) {
+          auto f = read_farm_kpis(tx, ctx);
+          if (f.ok()) {
+            (*f)["seq"] = last_seq;
+            farm = json::serialize(*f);
+          } else {
+            log::warn("cannot read the farm's KPIs for the live stream",
+                      {{"error", f.error().message}});
+          }
+        }
+        return std::function<void()>(
+            [live, data = kpis_json(*k, ctx.currency), farm = std::move(farm), last_seq] {
+              live("kpi.snapshot", data, last_seq);
+              if (!farm.empty()) live("farm.snapshot", farm, last_seq);
+            });
       });
 }
 
@@ -174,6 +198,8 @@ void AnalyticsModule::register_routes(http::Router& router) {
   using http::Method;
   router.add(Method::kGet, "/api/v1/analytics/kpis", {"analytics.read"},
              [this](Request& r) { return get_kpis(this, r); });
+  router.add(Method::kGet, "/api/v1/herd/kpis", {"farm.kpis"},
+             [this](Request& r) { return get_farm_kpis(this, r); });
   router.add(Method::kGet, "/api/v1/analytics/{view}", {"analytics.read"},
              [this](Request& r) { return get_view(this, r); });
   router.add(Method::kPost, "/api/v1/analytics/query", {"analytics.query"},

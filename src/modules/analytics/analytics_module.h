@@ -18,18 +18,20 @@ using LiveSink = std::function<void(std::string type, std::string data_json, int
 
 // Real-time BI (issue 4): the views kept by the `analytics.views` consumer, their read API,
 // the dashboard's KPIs (also pushed as `kpi.snapshot` after each batch the consumer
-// commits) and the read-only SQL console.
+// commits), the farm's KPIs (issue 5; pushed as `farm.snapshot` after each batch with a
+// herd event) and the read-only SQL console.
 class AnalyticsModule {
  public:
   AnalyticsModule(ModuleContext ctx, ConsoleOptions console = {});
   ~AnalyticsModule();
 
-  // Before bus.start(): registers the consumer; `live` receives each kpi.snapshot, computed
-  // only while `listening()` (if given) says someone would receive it.
+  // Before bus.start(): registers the consumer; `live` receives each kpi.snapshot and
+  // farm.snapshot, computed only while `listening()` (if given) says someone would receive
+  // it.
   void subscribe(events::Bus& bus, const LiveSink& live = {},
                  const std::function<bool()>& listening = {});
-  // GET /api/v1/analytics/kpis, GET /api/v1/analytics/{view}, POST /api/v1/analytics/query
-  // and the seed's GET /query?sql=.
+  // GET /api/v1/analytics/kpis, GET /api/v1/analytics/{view}, POST /api/v1/analytics/query,
+  // the seed's GET /query?sql= and the farm's GET /api/v1/herd/kpis (farm.kpis).
   void register_routes(http::Router& router);
 
   ModuleContext ctx_;

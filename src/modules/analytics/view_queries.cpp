@@ -194,6 +194,45 @@ Result<json::array> cash(db::Connection& conn, const ModuleContext& ctx, const V
   });
 }
 
+Result<json::array> farm_milk(db::Connection& conn, const ModuleContext& ctx, const ViewParams& p) {
+  SD_ASSIGN_OR_RETURN(Range r, range_of(ctx, p, 30));
+  SD_ASSIGN_OR_RETURN(
+      auto q, conn.query("SELECT day, records, litres_ml, saleable_ml, withheld_ml, grade_a, "
+                         "grade_b, grade_c, grade_r, grade_a_ml, grade_b_ml, grade_c_ml, "
+                         "grade_r_ml FROM analytics_farm_milk_by_day WHERE day >= ? AND day < ? "
+                         "ORDER BY day",
+                         r.from, r.to_next));
+  return rows_of(q, [](db::Query& row) {
+    json::object grades;
+    const char* names[] = {"A", "B", "C", "R"};
+    for (int g = 0; g < 4; ++g) {
+      grades[names[g]] =
+          json::object{{"records", row.int64(5 + g)}, {"quantity_ml", row.int64(9 + g)}};
+    }
+    return json::object{{"day", row.text(0)},          {"records", row.int64(1)},
+                        {"quantity_ml", row.int64(2)}, {"saleable_ml", row.int64(3)},
+                        {"withheld_ml", row.int64(4)}, {"grades", std::move(grades)}};
+  });
+}
+
+Result<json::array> farm_health_cost(db::Connection& conn, const ModuleContext& ctx) {
+  SD_ASSIGN_OR_RETURN(auto q, conn.query("SELECT month, records, cost FROM "
+                                         "analytics_farm_health_cost_by_month ORDER BY month"));
+  return rows_of(q, [&](db::Query& row) {
+    return json::object{{"month", row.text(0)},
+                        {"records", row.int64(1)},
+                        {"cost", Money::from_minor(row.int64(2), ctx.currency).to_json()}};
+  });
+}
+
+Result<json::array> farm_herd(db::Connection& conn) {
+  SD_ASSIGN_OR_RETURN(auto q, conn.query("SELECT status, animals FROM "
+                                         "analytics_farm_herd_by_status ORDER BY status"));
+  return rows_of(q, [](db::Query& row) {
+    return json::object{{"status", row.text(0)}, {"animals", row.int64(1)}};
+  });
+}
+
 }  // namespace
 
 const std::vector<ViewInfo>& views() {
@@ -206,6 +245,9 @@ const std::vector<ViewInfo>& views() {
       {"stock_levels", false, false, false, true},
       {"ar_ageing", false, true, true, false},
       {"cash_by_day", true, false, false, false},
+      {"farm_milk_by_day", true, false, false, false},
+      {"farm_health_cost_by_month", false, false, false, false},
+      {"farm_herd_by_status", false, false, false, false},
   };
   return all;
 }
@@ -237,6 +279,12 @@ Result<json::object> read_view(db::Connection& conn, const ModuleContext& ctx, c
     rows = ageing(conn, ctx, p);
   } else if (view.name == "cash_by_day") {
     rows = cash(conn, ctx, p);
+  } else if (view.name == "farm_milk_by_day") {
+    rows = farm_milk(conn, ctx, p);
+  } else if (view.name == "farm_health_cost_by_month") {
+    rows = farm_health_cost(conn, ctx);
+  } else if (view.name == "farm_herd_by_status") {
+    rows = farm_herd(conn);
   }
   if (!rows.ok()) return rows.error();
   return json::object{{"view", view.name}, {"rows", std::move(*rows)}};

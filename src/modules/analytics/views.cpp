@@ -9,6 +9,7 @@
 
 #include "core/clock.h"
 #include "core/dates.h"
+#include "modules/analytics/sums.h"
 
 namespace smartdairy::modules::analytics {
 
@@ -22,26 +23,15 @@ int64_t offset_seconds(const ModuleContext& ctx) {
 }
 
 // Sums of contributions per key, written once per key when a batch is flushed. For sales
-// rows: count = orders, a/b/c = subtotal/vat_total/total; for products: count = qty, a/b/c =
-// net/vat/total; for statuses: count = orders, c = total; for cash: count = payments, c =
-// amount. `taken_back`: something was subtracted, so the row may have dropped to zero.
-struct Sums {
-  int64_t count = 0, a = 0, b = 0, c = 0;
-  bool taken_back = false;
-  bool zero() const { return count == 0 && a == 0 && b == 0 && c == 0; }
-};
-// A row's key: one column (second left empty) or two.
-using Key2 = std::pair<std::string, std::string>;
+// rows: orders, subtotal, vat_total, total; for products: qty, net, vat, total; for
+// statuses: orders, -, -, total; for cash: payments, -, -, amount.
+using Sums = SumsOf<4>;
 struct Deltas {
   std::map<Key2, Sums> hour, day, status, customer, product, cash;
 };
 
 void add_to(Sums& s, int64_t sign, int64_t count, int64_t a, int64_t b, int64_t c) {
-  s.count += sign * count;
-  s.a += sign * a;
-  s.b += sign * b;
-  s.c += sign * c;
-  if (sign < 0) s.taken_back = true;
+  s.add(sign, {count, a, b, c});
 }
 
 struct OrderRow {
@@ -135,58 +125,6 @@ Status refresh_invoice(db::Connection& tx, const std::string& invoice_id) {
                     invoice_id);
 }
 
-// Adds `m` to `table`, one upsert per key: `keys` are its key columns (one or two), `cols` the
-// columns that count, a, b and c add to (nullptr: not stored). A row whose first column drops
-// to zero is deleted, as a rebuild would not have it.
-Status write_sums(db::Connection& tx, const std::string& table,
-                  const std::vector<std::string>& keys, const std::array<const char*, 4>& cols,
-                  const std::map<Key2, Sums>& m) {
-  std::string names;
-  std::string marks;
-  std::string where;
-  for (const auto& k : keys) {
-    names += k + ", ";
-    marks += "?, ";
-    where += k + " = ? AND ";
-  }
-  std::string updates;
-  for (const char* c : cols) {
-    if (c == nullptr) continue;
-    names += std::string(c) + ", ";
-    marks += "?, ";
-    updates += std::string(c) + " = " + c + " + excluded." + c + ", ";
-  }
-  names.resize(names.size() - 2);
-  marks.resize(marks.size() - 2);
-  updates.resize(updates.size() - 2);
-  std::string conflict = keys[0] + (keys.size() > 1 ? ", " + keys[1] : "");
-  const std::string upsert = "INSERT INTO " + table + " (" + names + ") VALUES (" + marks +
-                             ") ON CONFLICT (" + conflict + ") DO UPDATE SET " + updates;
-  const std::string prune = "DELETE FROM " + table + " WHERE " + where + cols[0] + " = 0";
-  auto bind_key = [&keys](db::Query& q, const Key2& k) {
-    q.bind(1, k.first);
-    if (keys.size() > 1) q.bind(2, k.second);
-    return static_cast<int>(keys.size()) + 1;
-  };
-  for (const auto& [k, s] : m) {
-    if (!s.zero()) {
-      SD_ASSIGN_OR_RETURN(auto q, tx.prepare(upsert));
-      int i = bind_key(q, k);
-      const int64_t values[4] = {s.count, s.a, s.b, s.c};
-      for (size_t v = 0; v < cols.size(); ++v) {
-        if (cols[v] != nullptr) q.bind(i++, values[v]);
-      }
-      SD_RETURN_IF_ERROR(q.run());
-    }
-    if (s.taken_back) {
-      SD_ASSIGN_OR_RETURN(auto q, tx.prepare(prune));
-      bind_key(q, k);
-      SD_RETURN_IF_ERROR(q.run());
-    }
-  }
-  return {};
-}
-
 // Writes the summed deltas of a batch.
 Status write_deltas(db::Connection& tx, const Deltas& d) {
   const std::array<const char*, 4> sales = {"orders", "subtotal", "vat_total", "total"};
@@ -242,7 +180,12 @@ const std::vector<std::string>& followed_event_types() {
       "order.created",  "order.updated",    "invoice.issued",
       "invoice.voided", "payment.received", "stock.adjusted",
       "stock.reserved", "stock.released",   "stock.reorder_point_set"};
-  return types;
+  static const std::vector<std::string> all = [] {
+    std::vector<std::string> out = types;
+    out.insert(out.end(), farm_event_types().begin(), farm_event_types().end());
+    return out;
+  }();
+  return all;
 }
 
 size_t ageing_bucket(int64_t days_overdue) {
@@ -255,7 +198,9 @@ size_t ageing_bucket(int64_t days_overdue) {
 }
 
 void ViewUpdater::note(const events::Event& ev) {
-  if (starts_with(ev.type, "order.")) {
+  if (is_herd_event(ev.type)) {
+    farm_.note(ev);
+  } else if (starts_with(ev.type, "order.")) {
     orders_.insert(ev.aggregate_id);
   } else if (starts_with(ev.type, "stock.")) {
     for (const auto& sku : skus_of(ev)) skus_.insert(sku);
@@ -278,6 +223,8 @@ Status ViewUpdater::flush(db::Connection& tx) {
   auto invoices = std::exchange(invoices_, {});
   auto skus = std::exchange(skus_, {});
   auto payments = std::exchange(payments_, {});
+  auto farm = std::exchange(farm_, {});
+  flushed_herd_events_ = farm.herd_touched();
   if (auto bad = std::exchange(malformed_, std::nullopt)) return *bad;
   Deltas d;
   for (const auto& id : orders) SD_RETURN_IF_ERROR(refresh_order(tx, ctx_, d, id));
@@ -285,7 +232,7 @@ Status ViewUpdater::flush(db::Connection& tx) {
   SD_RETURN_IF_ERROR(write_deltas(tx, d));
   for (const auto& id : invoices) SD_RETURN_IF_ERROR(refresh_invoice(tx, id));
   for (const auto& sku : skus) SD_RETURN_IF_ERROR(refresh_stock(tx, sku));
-  return {};
+  return farm.flush(tx);
 }
 
 Status rebuild(db::Connection& tx, const ModuleContext& ctx) {
@@ -328,6 +275,7 @@ Status rebuild(db::Connection& tx, const ModuleContext& ctx) {
       "SELECT date(received_at / 1000000 + ?, 'unixepoch') AS d, method, count(*), sum(amount) "
       "FROM payments GROUP BY d, method",
       off));
+  SD_RETURN_IF_ERROR(rebuild_farm_views(tx));
   // Everything committed so far is now counted: the consumer resumes after it.
   return tx.execute(
       "INSERT INTO consumer_offsets (consumer, last_seq, updated_at) "

@@ -12,6 +12,7 @@
 #include "core/result.h"
 #include "db/sqlite.h"
 #include "events/event.h"
+#include "modules/analytics/farm_views.h"
 #include "modules/common/module_context.h"
 
 namespace smartdairy::modules::analytics {
@@ -19,12 +20,13 @@ namespace smartdairy::modules::analytics {
 // The durable consumer's name (its cursor in consumer_offsets).
 inline constexpr const char* kConsumerName = "analytics.views";
 
-// The event types the views follow.
+// The event types the views follow (the farm's included).
 const std::vector<std::string>& followed_event_types();
 
 // Brings the views up to date with what a batch of events changed (the `analytics.views`
 // consumer: note() each event, then flush() once in the batch's transaction). Each event
-// names an order, an invoice, a payment or stock items; flush() reads each named entity once,
+// names an order, an invoice, a payment or stock items (or, for the farm views, a milk record,
+// a health record, an animal or a calving); flush() reads each named entity once,
 // as it is now, and replaces what was counted for it before with what it counts now — so
 // events applied late, or for an entity that has changed since, still converge on what
 // rebuild() computes. Contributions are summed in memory and written once per key (hour,
@@ -38,9 +40,14 @@ class ViewUpdater {
   void note(const events::Event& event);
   // Applies everything noted since the last flush and forgets it, whatever the outcome.
   Status flush(db::Connection& tx);
+  // True when the events applied by the last flush() included one of the herd's (the farm's
+  // KPIs may have changed).
+  bool flushed_herd_events() const { return flushed_herd_events_; }
 
  private:
   ModuleContext ctx_;
+  FarmViewUpdater farm_;
+  bool flushed_herd_events_ = false;
   std::set<std::string> orders_;
   std::set<std::string> invoices_;
   std::set<std::string> skus_;
@@ -48,8 +55,8 @@ class ViewUpdater {
   std::optional<Error> malformed_;
 };
 
-// Recomputes every view from the source tables and moves the consumer's cursor to the last
-// committed event, in the caller's transaction.
+// Recomputes every view (the farm's included) from the source tables and moves the consumer's
+// cursor to the last committed event, in the caller's transaction.
 Status rebuild(db::Connection& tx, const ModuleContext& ctx);
 
 // The dashboard's headline figures, in minor units.

@@ -51,10 +51,15 @@ Result<ImportOutcome> AnimalImport::import_csv(db::Connection& tx, std::string_v
     bool known = false;
     for (auto c : kAnimalImportColumns) known = known || c == h;
     if (!known) {
-      std::string all;
-      for (auto c : kAnimalImportColumns) all += (all.empty() ? "" : ", ") + std::string(c);
-      return Error::unprocessable(
-          "invalid_csv", "Line 1: unknown column '" + h + "'. The columns are: " + all + ".");
+      std::string all = "Line 1: unknown column '" + h + "'. The columns are: ";
+      bool first = true;
+      for (auto c : kAnimalImportColumns) {
+        if (!first) all += ", ";
+        first = false;
+        all += c;
+      }
+      all += ".";
+      return Error::unprocessable("invalid_csv", all);
     }
   }
   for (std::string_view required : {"ear_tag", "sex"}) {

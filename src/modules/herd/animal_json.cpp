@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "core/clock.h"
+#include "core/json.h"
 #include "modules/herd/animal_text.h"
 
 namespace smartdairy::modules::herd {
@@ -14,11 +15,6 @@ namespace {
 json::value ref_json(const std::optional<AnimalRef>& r) {
   if (!r) return nullptr;
   return json::object{{"id", r->id}, {"ear_tag", r->ear_tag}, {"name", text_json(r->name)}};
-}
-
-json::value percent_json(const std::optional<int64_t>& v) {
-  if (!v) return nullptr;
-  return json::value(static_cast<double>(*v) / 100.0);
 }
 
 json::value money_json(const std::optional<int64_t>& minor, Currency currency) {
@@ -120,9 +116,9 @@ json::object animal_detail_json(const AnimalDetail& d, Day today, Currency curre
                                 {"day", format_date(m.day)},
                                 {"session", m.session},
                                 {"quantity_ml", m.quantity_ml},
-                                {"fat", percent_json(m.fat)},
-                                {"snf", percent_json(m.snf)},
-                                {"protein", percent_json(m.protein)},
+                                {"fat", decimal_json(m.fat, 2)},
+                                {"snf", decimal_json(m.snf, 2)},
+                                {"protein", decimal_json(m.protein, 2)},
                                 {"grade", m.grade},
                                 {"withheld", m.withheld}});
   }

@@ -76,9 +76,9 @@ Result<std::optional<std::string>> clean_rfid(const std::optional<std::string>& 
 
 Result<std::optional<std::string>> clean_optional(std::string_view field,
                                                   const std::optional<std::string>& value,
-                                                  size_t max) {
+                                                  size_t max, bool multiline = false) {
   if (!value || trim_blanks(*value).empty()) return std::optional<std::string>{};
-  SD_ASSIGN_OR_RETURN(std::string s, clean_text(field, *value, max));
+  SD_ASSIGN_OR_RETURN(std::string s, clean_text(field, *value, max, multiline));
   return std::optional<std::string>{std::move(s)};
 }
 
@@ -231,7 +231,7 @@ Result<Animal> AnimalService::register_animal(db::Connection& tx, const NewAnima
   SD_ASSIGN_OR_RETURN(a.ear_tag, clean_ear_tag("ear_tag", in.ear_tag));
   SD_ASSIGN_OR_RETURN(a.rfid, clean_rfid(in.rfid));
   SD_ASSIGN_OR_RETURN(a.name, clean_optional("name", in.name, kMaxName));
-  SD_ASSIGN_OR_RETURN(a.notes, clean_optional("notes", in.notes, kMaxNotes));
+  SD_ASSIGN_OR_RETURN(a.notes, clean_optional("notes", in.notes, kMaxNotes, true));
   if (!one_of(kSexes, in.sex)) {
     return field_error("sex", "Field 'sex' must be female or male.");
   }
@@ -347,7 +347,7 @@ Result<Animal> AnimalService::update(db::Connection& tx, const std::string& id,
     if (a.dam_id != before.dam_id) changed.emplace_back("dam_id");
   }
   if (ch.notes) {
-    SD_ASSIGN_OR_RETURN(a.notes, clean_optional("notes", *ch.notes, kMaxNotes));
+    SD_ASSIGN_OR_RETURN(a.notes, clean_optional("notes", *ch.notes, kMaxNotes, true));
     if (a.notes != before.notes) changed.emplace_back("notes");
   }
   bool status_changed = false;
@@ -426,7 +426,7 @@ Result<Animal> AnimalService::dispose(db::Connection& tx, const std::string& id,
                                    format_date(*before.acquisition_date) + ").");
   }
   Animal a = before;
-  SD_ASSIGN_OR_RETURN(a.disposal_note, clean_optional("note", d.note, kMaxNote));
+  SD_ASSIGN_OR_RETURN(a.disposal_note, clean_optional("note", d.note, kMaxNote, true));
   a.disposal_kind = d.kind;
   a.disposal_date = d.date;
   a.status = d.kind;
@@ -472,7 +472,11 @@ Result<Animal> AnimalService::get(db::Connection& c, const std::string& id) cons
 
 Result<Animal> AnimalService::get_by_tag(db::Connection& c, std::string_view tag) const {
   auto clean = clean_ear_tag("tag", tag);
-  if (!clean.ok()) return not_found_tag("?");
+  if (!clean.ok()) {
+    return Error::not_found("animal_not_found",
+                            "There is no animal with that ear tag: tags are 1 to 20 letters, "
+                            "digits or '-'.");
+  }
   SD_ASSIGN_OR_RETURN(auto found, store::find_animal_by_tag(c, *clean, ctx_.today()));
   if (!found) return not_found_tag(*clean);
   return std::move(*found);

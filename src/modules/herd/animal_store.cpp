@@ -369,12 +369,13 @@ Status read_detail(db::Connection& c, AnimalDetail& d, Day today) {
 }
 
 Result<std::optional<ServiceRow>> find_service_row(db::Connection& c, const std::string& id) {
-  SD_ASSIGN_OR_RETURN(auto q, c.query("SELECT id, animal_id, sire_id, pregnancy_status "
+  SD_ASSIGN_OR_RETURN(auto q, c.query("SELECT id, animal_id, day, sire_id, pregnancy_status "
                                       "FROM herd_services WHERE id = ?",
                                       id));
   SD_ASSIGN_OR_RETURN(bool row, q.step());
   if (!row) return std::optional<ServiceRow>{};
-  return std::optional<ServiceRow>{ServiceRow{q.text(0), q.text(1), q.optional_text(2), q.text(3)}};
+  return std::optional<ServiceRow>{ServiceRow{
+      q.text(0), q.text(1), parse_date(q.text(2)).value_or(0), q.optional_text(3), q.text(4)}};
 }
 
 Status mark_service_calved(db::Connection& c, const std::string& id, int64_t now) {

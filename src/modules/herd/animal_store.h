@@ -38,6 +38,7 @@ Status read_detail(db::Connection& c, AnimalDetail& d, Day today);
 struct ServiceRow {
   std::string id;
   std::string animal_id;
+  Day day = 0;
   std::optional<std::string> sire_id;
   std::string pregnancy_status;
 };

@@ -22,12 +22,14 @@ std::string trim_blanks(std::string_view s) {
   return std::string(s);
 }
 
-Result<std::string> clean_text(std::string_view field, std::string_view value, size_t max) {
+Result<std::string> clean_text(std::string_view field, std::string_view value, size_t max,
+                               bool multiline) {
   std::string out = trim_blanks(value);
   bool control = false;
   for (char c : out) {
     auto u = static_cast<unsigned char>(c);
-    if ((u < 0x20 && c != '\n' && c != '\t') || u == 0x7f) control = true;
+    bool allowed = multiline && (c == '\n' || c == '\t' || c == '\r');
+    if ((u < 0x20 && !allowed) || u == 0x7f) control = true;
   }
   if (out.empty() || out.size() > max || control) {
     return field_error(field, "Field '" + std::string(field) + "' must be 1 to " +

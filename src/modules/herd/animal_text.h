@@ -19,8 +19,10 @@ Error field_error(std::string_view field, std::string message);
 
 std::string trim_blanks(std::string_view s);
 
-// Trimmed text of 1..max bytes without control characters.
-Result<std::string> clean_text(std::string_view field, std::string_view value, size_t max);
+// Trimmed text of 1..max bytes without control characters; `multiline` text (notes,
+// descriptions) may hold line breaks and tabs.
+Result<std::string> clean_text(std::string_view field, std::string_view value, size_t max,
+                               bool multiline = false);
 
 // Trimmed and upper-cased; 1..max characters of A-Z, 0-9 and '-'. `what` names the kind of
 // identifier in the message ("ear tag").

@@ -77,7 +77,8 @@ Result<Breed> BreedService::create(db::Connection& tx, const NewBreed& in,
   b.gestation_days = in.gestation_days.value_or(283);
   SD_RETURN_IF_ERROR(check_gestation(b.gestation_days));
   if (in.description) {
-    SD_ASSIGN_OR_RETURN(b.description, clean_text("description", *in.description, kMaxDescription));
+    SD_ASSIGN_OR_RETURN(b.description,
+                        clean_text("description", *in.description, kMaxDescription, true));
   }
   SD_ASSIGN_OR_RETURN(auto holder, store::find_breed_by_code(tx, b.code));
   if (holder) return code_taken(b.code);
@@ -137,7 +138,7 @@ Result<Breed> BreedService::update(db::Connection& tx, const std::string& id,
   if (ch.description) {
     std::optional<std::string> d;
     if (*ch.description) {
-      SD_ASSIGN_OR_RETURN(d, clean_text("description", **ch.description, kMaxDescription));
+      SD_ASSIGN_OR_RETURN(d, clean_text("description", **ch.description, kMaxDescription, true));
     }
     if (d != b.description) {
       b.description = std::move(d);

@@ -15,7 +15,7 @@ constexpr size_t kMaxNotes = 2000;
 
 // Errors about the calf name the calf's fields ("calf.ear_tag").
 Error prefix_calf(Error e) {
-  for (auto& d : e.details) d = "calf." + d;
+  for (auto& d : e.details) d.insert(0, "calf.");
   if (!e.details.empty()) {
     e.message = "Calf: " + e.message;
   }
@@ -89,6 +89,10 @@ Result<Calving> CalvingService::record(db::Connection& tx, const NewCalving& in,
       e.details.emplace_back("service_id");
       return e;
     }
+    if (in.day <= service->day) {
+      return field_error(
+          "day", "Field 'day' must be after the service on " + format_date(service->day) + ".");
+    }
     if (service->sire_id) {
       if (sire_id && *sire_id != *service->sire_id) {
         return field_error("sire_id",
@@ -107,7 +111,7 @@ Result<Calving> CalvingService::record(db::Connection& tx, const NewCalving& in,
   out.service_id = in.service_id;
   out.sire_id = sire_id;
   if (in.notes && !trim_blanks(*in.notes).empty()) {
-    SD_ASSIGN_OR_RETURN(out.notes, clean_text("notes", *in.notes, kMaxNotes));
+    SD_ASSIGN_OR_RETURN(out.notes, clean_text("notes", *in.notes, kMaxNotes, true));
   }
   if (in.calf) {
     NewAnimal calf;

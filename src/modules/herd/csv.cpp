@@ -96,20 +96,33 @@ bool blank(const std::vector<std::string>& fields) {
 
 }  // namespace
 
-Result<CsvTable> parse_csv(std::string_view text) {
+Result<CsvReader> CsvReader::open(std::string_view text) {
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
   if (text.find('\0') != std::string_view::npos) {
     return Error::unprocessable("invalid_csv",
                                 "The file contains a NUL byte; send a text CSV file.");
   }
+  return CsvReader(text);
+}
+
+Result<std::optional<std::vector<std::string>>> CsvReader::next(int& line) {
+  while (pos_ < text_.size()) {
+    line = line_;
+    SD_ASSIGN_OR_RETURN(auto fields, read_record(text_, pos_, line_));
+    if (!blank(fields)) return std::optional<std::vector<std::string>>{std::move(fields)};
+  }
+  return std::optional<std::vector<std::string>>{};
+}
+
+Result<CsvTable> parse_csv(std::string_view text) {
+  SD_ASSIGN_OR_RETURN(CsvReader reader, CsvReader::open(text));
   CsvTable table;
-  size_t pos = 0;
-  int line = 1;
   bool have_header = false;
-  while (pos < text.size()) {
-    int start = line;
-    SD_ASSIGN_OR_RETURN(auto fields, read_record(text, pos, line));
-    if (blank(fields)) continue;
+  for (;;) {
+    int start = 0;
+    SD_ASSIGN_OR_RETURN(auto record, reader.next(start));
+    if (!record) break;
+    auto& fields = *record;
     if (!have_header) {
       for (auto& h : fields) {
         h = ascii_lower(h);

@@ -2,6 +2,7 @@
 
 // A small RFC 4180 reader for the herd's spreadsheet imports (animals, milk records).
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +22,25 @@ struct CsvTable {
 inline constexpr size_t kMaxCsvRows = 20000;
 inline constexpr size_t kMaxCsvColumns = 64;
 inline constexpr size_t kMaxCsvField = 4096;
+
+// Reads a CSV text one record at a time, so that a bulk file (years of milk) is never held as
+// a table of strings. Same format and errors as parse_csv below, without its row limit and
+// without checking the header.
+class CsvReader {
+ public:
+  // Skips a UTF-8 byte-order mark. 422 "invalid_csv" when the text holds a NUL byte.
+  static Result<CsvReader> open(std::string_view text);
+
+  // The next non-blank record and the line it starts on (1 is the first line); nullopt at the
+  // end of the text.
+  Result<std::optional<std::vector<std::string>>> next(int& line);
+
+ private:
+  explicit CsvReader(std::string_view text) : text_(text) {}
+  std::string_view text_;
+  size_t pos_ = 0;
+  int line_ = 1;
+};
 
 // Parses `text`: comma-separated, fields in double quotes may hold commas, line breaks and
 // doubled quotes (""), lines end in LF or CRLF, a UTF-8 byte-order mark is skipped, blank

@@ -9,78 +9,13 @@
 
 #include "core/json.h"
 #include "core/uuid.h"
+#include "modules/herd/csv.h"
 #include "modules/herd/herd.h"
 #include "modules/herd/milk_store.h"
 
 namespace smartdairy::modules::herd {
 
 namespace {
-
-// A minimal RFC 4180 reader (quoted fields, "" inside quotes, LF or CRLF line ends), one
-// record at a time so that a bulk file is never held as a table of strings.
-
-class CsvReader {
- public:
-  explicit CsvReader(std::string_view text) : text_(text) {
-    if (text_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;  // a spreadsheet's byte-order mark
-  }
-
-  // The next record, or nullopt at the end; an error for an unterminated quote.
-  Result<std::optional<std::vector<std::string>>> next(size_t& line) {
-    // Blank lines are skipped.
-    while (pos_ < text_.size() && (text_[pos_] == '\n' || text_[pos_] == '\r')) {
-      if (text_[pos_] == '\n') ++line_;
-      ++pos_;
-    }
-    if (pos_ >= text_.size()) return std::optional<std::vector<std::string>>{};
-    line = line_;
-    std::vector<std::string> fields;
-    std::string field;
-    bool quoted = false;
-    for (;;) {
-      if (pos_ >= text_.size()) {
-        if (quoted) {
-          return Error::unprocessable(
-              "invalid_csv", "Line " + std::to_string(line) + ": a quoted field is never closed.");
-        }
-        fields.push_back(std::move(field));
-        break;
-      }
-      char c = text_[pos_++];
-      if (quoted) {
-        if (c == '"') {
-          if (pos_ < text_.size() && text_[pos_] == '"') {
-            field.push_back('"');
-            ++pos_;
-          } else {
-            quoted = false;
-          }
-        } else {
-          if (c == '\n') ++line_;
-          field.push_back(c);
-        }
-      } else if (c == '"' && field.empty()) {
-        quoted = true;
-      } else if (c == ',') {
-        fields.push_back(std::move(field));
-        field.clear();
-      } else if (c == '\n' || c == '\r') {
-        if (c == '\r' && pos_ < text_.size() && text_[pos_] == '\n') ++pos_;
-        ++line_;
-        fields.push_back(std::move(field));
-        break;
-      } else {
-        field.push_back(c);
-      }
-    }
-    return std::optional<std::vector<std::string>>{std::move(fields)};
-  }
-
- private:
-  std::string_view text_;
-  size_t pos_ = 0;
-  size_t line_ = 1;
-};
 
 std::string trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -216,8 +151,8 @@ void add_error(std::vector<ImportError>& errors, size_t line, const Error& e) {
 Result<ImportReport> import_milk_csv(db::Connection& tx, const MilkService& milk,
                                      std::string_view csv, const std::string& actor) {
   ImportReport report;
-  CsvReader reader(csv);
-  size_t line = 0;
+  SD_ASSIGN_OR_RETURN(CsvReader reader, CsvReader::open(csv));
+  int line = 0;
   SD_ASSIGN_OR_RETURN(auto header, reader.next(line));
   if (!header) {
     report.errors.push_back({1, "", "The file is empty; the first line must name the columns."});
@@ -230,25 +165,22 @@ Result<ImportReport> import_milk_csv(db::Connection& tx, const MilkService& milk
   for (;;) {
     auto row = reader.next(line);
     if (!row.ok()) {
-      report.errors.push_back({line, "", row.error().message});
+      report.errors.push_back({static_cast<size_t>(line), "", row.error().message});
       break;
     }
     if (!*row) break;
     ++report.rows;
     auto in = read_row(*cols, **row, line, report.errors);
     if (in.ok()) {
-      inputs.push_back(std::move(*in));
+      inputs.emplace_back(std::move(*in));
       lines.push_back(line);
     }
   }
-  SD_RETURN_IF_ERROR(tx.exec("SAVEPOINT milk_import"));
-  auto batch = milk.batch(tx, inputs, BatchMode::kAllOrNothing, actor, true);
-  if (!batch.ok()) {
-    (void)tx.exec("ROLLBACK TO milk_import");
-    (void)tx.exec("RELEASE milk_import");
-    return std::move(batch).error();
-  }
-  for (const auto& r : batch->rows) {
+  // With unreadable rows nothing is saved, but the other rows are still checked.
+  const bool validate_only = !report.errors.empty();
+  SD_ASSIGN_OR_RETURN(auto batch, milk.batch(tx, inputs, BatchMode::kAllOrNothing, actor,
+                                             /*same_is_unchanged=*/true, validate_only));
+  for (const auto& r : batch.rows) {
     if (r.error) {
       add_error(report.errors, lines[r.index], *r.error);
     } else if (r.outcome == MilkOutcome::kUnchanged) {
@@ -258,13 +190,11 @@ Result<ImportReport> import_milk_csv(db::Connection& tx, const MilkService& milk
     }
   }
   if (!report.ok()) {
-    std::sort(report.errors.begin(), report.errors.end(),
-              [](const ImportError& a, const ImportError& b) { return a.line < b.line; });
+    std::stable_sort(report.errors.begin(), report.errors.end(),
+                     [](const ImportError& a, const ImportError& b) { return a.line < b.line; });
     report.created = 0;
     report.unchanged = 0;
-    SD_RETURN_IF_ERROR(tx.exec("ROLLBACK TO milk_import"));
   }
-  SD_RETURN_IF_ERROR(tx.exec("RELEASE milk_import"));
   return report;
 }
 
@@ -272,8 +202,8 @@ Result<ImportReport> import_milk_history(db::Connection& tx, const ModuleContext
                                          std::string_view csv, const std::string& actor,
                                          size_t max_errors) {
   ImportReport report;
-  CsvReader reader(csv);
-  size_t line = 0;
+  SD_ASSIGN_OR_RETURN(CsvReader reader, CsvReader::open(csv));
+  int line = 0;
   SD_ASSIGN_OR_RETURN(auto header, reader.next(line));
   if (!header) {
     report.errors.push_back({1, "", "The file is empty; the first line must name the columns."});
@@ -383,7 +313,7 @@ Result<ImportReport> import_milk_history(db::Connection& tx, const ModuleContext
     SD_RETURN_IF_ERROR(tx.execute(
         kInsert, new_uuid_v7(), a.id, day, *in->session, r.quantity_ml, r.fat, r.snf, r.protein,
         r.temperature_dc, r.scc, r.lactometer_clr, r.snf_computed, r.grade, r.withheld,
-        r.withheld_by, r.withheld ? 0 : r.quantity_ml, actor, r.notes, now, now));
+        r.withheld_by, r.withheld || r.grade == "R" ? 0 : r.quantity_ml, actor, r.notes, now, now));
     if (tx.changes() == 1) {
       ++report.created;
       continue;

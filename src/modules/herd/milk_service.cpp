@@ -44,13 +44,6 @@ Status check_range(std::string_view field, const std::optional<int64_t>& v, int6
                                 "; it is " + format_scaled_decimal(*v, decimals) + ".");
 }
 
-json::value hundredths_json(const std::optional<int64_t>& v, int decimals) {
-  if (!v) return nullptr;
-  int64_t scale = decimals == 1 ? 10 : 100;
-  // The nearest double to an n-decimal value prints back as that value.
-  return static_cast<double>(*v) / static_cast<double>(scale);
-}
-
 json::value opt_text(const std::optional<std::string>& s) {
   return s ? json::value(*s) : json::value();
 }
@@ -58,12 +51,12 @@ json::value opt_text(const std::optional<std::string>& s) {
 // The values a correction replaces, kept in the audit trail.
 json::object values_json(const MilkRecord& r) {
   return {{"quantity_ml", r.quantity_ml},
-          {"fat", hundredths_json(r.fat, 2)},
-          {"snf", hundredths_json(r.snf, 2)},
-          {"protein", hundredths_json(r.protein, 2)},
-          {"temperature", hundredths_json(r.temperature_dc, 1)},
+          {"fat", decimal_json(r.fat, 2)},
+          {"snf", decimal_json(r.snf, 2)},
+          {"protein", decimal_json(r.protein, 2)},
+          {"temperature", decimal_json(r.temperature_dc, 1)},
           {"scc", r.scc ? json::value(*r.scc) : json::value()},
-          {"lactometer", hundredths_json(r.lactometer_clr, 2)},
+          {"lactometer", decimal_json(r.lactometer_clr, 2)},
           {"snf_computed", r.snf_computed},
           {"grade", r.grade},
           {"withheld", r.withheld},
@@ -232,21 +225,29 @@ Status evaluate(db::Connection& tx, const MilkInput& in, const HerdSettings& s, 
   return {};
 }
 
-Result<MilkService::Recorded> apply(db::Connection& tx, const ModuleContext& ctx,
-                                    const MilkInput& in, const Target& t,
-                                    const HerdSettings& settings, const std::string& actor,
-                                    bool same_is_unchanged) {
+// What a milking will change, decided without writing anything: a new record, a corrected
+// one (with the audit entry), or nothing (kUnchanged).
+struct Plan {
+  MilkRecord record;
+  MilkOutcome outcome = MilkOutcome::kCreated;
+  std::optional<MilkCorrection> audit;
+};
+
+Result<Plan> plan(db::Connection& tx, const ModuleContext& ctx, const MilkInput& in,
+                  const Target& t, const HerdSettings& settings, const std::string& actor,
+                  bool same_is_unchanged) {
   const bool correction = in.correction_reason.has_value();
   SD_RETURN_IF_ERROR(check_animal(t.animal, correction));
   SD_ASSIGN_OR_RETURN(auto existing, store::find_milk_record_at(tx, t.animal.id, t.day, t.session));
   int64_t now = ctx.clock.now_micros();
+  Plan p;
   if (!existing) {
     if (correction) {
       return field_error("correction", "There is no " + t.session + " record of " +
                                            t.animal.ear_tag + " on " + format_date(t.day) +
                                            " to correct; leave out 'correction' to record it.");
     }
-    MilkRecord r;
+    MilkRecord& r = p.record;
     r.id = new_uuid_v7();
     r.animal_id = t.animal.id;
     r.ear_tag = t.animal.ear_tag;
@@ -256,21 +257,24 @@ Result<MilkService::Recorded> apply(db::Connection& tx, const ModuleContext& ctx
     r.recorded_by = actor;
     r.created_at = now;
     r.updated_at = now;
-    SD_RETURN_IF_ERROR(store::insert_milk_record(tx, r));
-    SD_RETURN_IF_ERROR(append_event(tx, ctx.clock, "milk.recorded", r, actor));
-    return MilkService::Recorded{std::move(r), MilkOutcome::kCreated};
+    return p;
   }
-  MilkRecord r = *existing;
+  p.record = *existing;
+  MilkRecord& r = p.record;
   SD_RETURN_IF_ERROR(evaluate(tx, in, settings, r));
   if (!correction) {
     if (same_is_unchanged && same_values(r, *existing)) {
-      return MilkService::Recorded{std::move(*existing), MilkOutcome::kUnchanged};
+      p.record = std::move(*existing);
+      p.outcome = MilkOutcome::kUnchanged;
+      return p;
     }
     return already_recorded(*existing);
   }
   if (same_values(r, *existing) && r.grade == existing->grade &&
       r.withheld_by == existing->withheld_by) {
-    return MilkService::Recorded{std::move(*existing), MilkOutcome::kUnchanged};
+    p.record = std::move(*existing);
+    p.outcome = MilkOutcome::kUnchanged;
+    return p;
   }
   MilkCorrection audit;
   audit.id = new_uuid_v7();
@@ -281,10 +285,26 @@ Result<MilkService::Recorded> apply(db::Connection& tx, const ModuleContext& ctx
   audit.created_at = now;
   r.version = existing->version + 1;
   r.updated_at = now;
-  SD_RETURN_IF_ERROR(store::update_milk_record(tx, r));
-  SD_RETURN_IF_ERROR(store::insert_milk_correction(tx, audit));
-  SD_RETURN_IF_ERROR(append_event(tx, ctx.clock, "milk.corrected", r, actor));
-  return MilkService::Recorded{std::move(r), MilkOutcome::kCorrected};
+  p.audit = std::move(audit);
+  p.outcome = MilkOutcome::kCorrected;
+  return p;
+}
+
+// Carries out a plan. An error here is the database's, not the client's.
+Status write(db::Connection& tx, const ModuleContext& ctx, const Plan& p,
+             const std::string& actor) {
+  switch (p.outcome) {
+    case MilkOutcome::kUnchanged:
+      return {};
+    case MilkOutcome::kCreated:
+      SD_RETURN_IF_ERROR(store::insert_milk_record(tx, p.record));
+      return append_event(tx, ctx.clock, "milk.recorded", p.record, actor);
+    case MilkOutcome::kCorrected:
+      SD_RETURN_IF_ERROR(store::update_milk_record(tx, p.record));
+      SD_RETURN_IF_ERROR(store::insert_milk_correction(tx, *p.audit));
+      return append_event(tx, ctx.clock, "milk.corrected", p.record, actor);
+  }
+  return {};
 }
 
 Error not_found(const std::string& id) {
@@ -366,12 +386,12 @@ json::object milk_record_json(const MilkRecord& r) {
           {"day", format_date(r.day)},
           {"session", r.session},
           {"quantity_ml", r.quantity_ml},
-          {"fat", hundredths_json(r.fat, 2)},
-          {"snf", hundredths_json(r.snf, 2)},
-          {"protein", hundredths_json(r.protein, 2)},
-          {"temperature", hundredths_json(r.temperature_dc, 1)},
+          {"fat", decimal_json(r.fat, 2)},
+          {"snf", decimal_json(r.snf, 2)},
+          {"protein", decimal_json(r.protein, 2)},
+          {"temperature", decimal_json(r.temperature_dc, 1)},
           {"scc", r.scc ? json::value(*r.scc) : json::value()},
-          {"lactometer", hundredths_json(r.lactometer_clr, 2)},
+          {"lactometer", decimal_json(r.lactometer_clr, 2)},
           {"snf_computed", r.snf_computed},
           {"grade", r.grade},
           {"withheld", r.withheld},
@@ -399,22 +419,26 @@ Result<MilkService::Recorded> MilkService::record(db::Connection& tx, const Milk
   SD_RETURN_IF_ERROR(check_milk_values(in));
   SD_ASSIGN_OR_RETURN(HerdSettings settings, store::load_settings(tx));
   SD_ASSIGN_OR_RETURN(Target t, resolve(tx, in, settings, ctx_.today(), local_minute()));
-  return apply(tx, ctx_, in, t, settings, actor, same_is_unchanged);
+  SD_ASSIGN_OR_RETURN(Plan p, plan(tx, ctx_, in, t, settings, actor, same_is_unchanged));
+  SD_RETURN_IF_ERROR(write(tx, ctx_, p, actor));
+  return Recorded{std::move(p.record), p.outcome};
 }
 
 Result<BatchReport> MilkService::batch(db::Connection& tx,
                                        const std::vector<Result<MilkInput>>& rows, BatchMode mode,
-                                       const std::string& actor, bool same_is_unchanged) const {
+                                       const std::string& actor, bool same_is_unchanged,
+                                       bool validate_only) const {
+  // Every row is planned first (nothing written), then the good rows are written: a bad row
+  // never leaves anything behind, and no savepoint per row is needed (each would journal
+  // the pages the row touches again).
   SD_ASSIGN_OR_RETURN(HerdSettings settings, store::load_settings(tx));
   const Day today = ctx_.today();
   const int minute = local_minute();
   BatchReport report;
+  std::vector<std::optional<Plan>> plans(rows.size());
   std::map<std::tuple<std::string, Day, std::string>, size_t> seen;
-  SD_RETURN_IF_ERROR(tx.exec("SAVEPOINT milk_batch"));
   for (size_t i = 0; i < rows.size(); ++i) {
-    BatchRow row;
-    row.index = i;
-    auto one = [&]() -> Result<Recorded> {
+    auto one = [&]() -> Result<Plan> {
       if (!rows[i].ok()) return rows[i].error();
       const MilkInput& in = *rows[i];
       SD_RETURN_IF_ERROR(check_milk_values(in));
@@ -429,39 +453,32 @@ Result<BatchReport> MilkService::batch(db::Connection& tx,
         e.details.emplace_back("session");
         return e;
       }
-      SD_RETURN_IF_ERROR(tx.exec("SAVEPOINT milk_row"));
-      auto done = apply(tx, ctx_, in, t, settings, actor, same_is_unchanged);
-      if (!done.ok()) {
-        SD_RETURN_IF_ERROR(tx.exec("ROLLBACK TO milk_row"));
-        SD_RETURN_IF_ERROR(tx.exec("RELEASE milk_row"));
-        return std::move(done).error();
-      }
-      SD_RETURN_IF_ERROR(tx.exec("RELEASE milk_row"));
       seen.emplace(std::move(key), i);
-      return std::move(*done);
+      return plan(tx, ctx_, in, t, settings, actor, same_is_unchanged);
     };
-    auto result = one();
-    if (result.ok()) {
-      row.outcome = result->outcome;
-      row.record = std::move(result->record);
-      if (row.outcome != MilkOutcome::kUnchanged) ++report.saved;
+    BatchRow row;
+    row.index = i;
+    auto planned = one();
+    if (planned.ok()) {
+      row.outcome = planned->outcome;
+      plans[i] = std::move(*planned);
     } else {
-      if (result.error().kind == ErrorKind::kInternal) {
-        (void)tx.exec("ROLLBACK TO milk_batch");
-        (void)tx.exec("RELEASE milk_batch");
-        return std::move(result).error();
-      }
-      row.error = std::move(result).error();
+      if (planned.error().kind == ErrorKind::kInternal) return std::move(planned).error();
+      row.error = std::move(planned).error();
       ++report.failed;
     }
     report.rows.push_back(std::move(row));
   }
-  if (mode == BatchMode::kAllOrNothing && report.failed > 0) {
-    SD_RETURN_IF_ERROR(tx.exec("ROLLBACK TO milk_batch"));
-    report.rolled_back = true;
-    report.saved = 0;
+  if ((mode == BatchMode::kAllOrNothing && report.failed > 0) || validate_only) {
+    report.rolled_back = report.failed > 0;
+    return report;
   }
-  SD_RETURN_IF_ERROR(tx.exec("RELEASE milk_batch"));
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (!plans[i]) continue;
+    SD_RETURN_IF_ERROR(write(tx, ctx_, *plans[i], actor));
+    if (plans[i]->outcome != MilkOutcome::kUnchanged) ++report.saved;
+    report.rows[i].record = std::move(plans[i]->record);
+  }
   return report;
 }
 

@@ -71,10 +71,11 @@ class MilkService {
   // as an earlier row of the batch is a row error. kAllOrNothing: any failed row rolls every
   // row back (rolled_back); kPerRow: the good rows are kept. Requires: a write transaction.
   // A row given as an error (the client's JSON could not be read) is reported as that
-  // row's error. `same_is_unchanged` as for record().
+  // row's error. `same_is_unchanged` as for record(). `validate_only`: check every row and
+  // write nothing (an import whose file has unreadable rows still reports the others).
   Result<BatchReport> batch(db::Connection& tx, const std::vector<Result<MilkInput>>& rows,
                             BatchMode mode, const std::string& actor,
-                            bool same_is_unchanged = false) const;
+                            bool same_is_unchanged = false, bool validate_only = false) const;
 
   // 404 milk_record_not_found.
   Result<MilkRecord> get(db::Connection& c, const std::string& id) const;

@@ -222,11 +222,13 @@ Result<std::vector<MilkCorrection>> list_milk_corrections(db::Connection& c,
 Result<std::vector<UnpostedMilk>> unposted_milk(db::Connection& c, Day day,
                                                 const std::string& session) {
   SD_ASSIGN_OR_RETURN(
-      auto q, c.query("SELECT id, CASE WHEN withheld = 1 THEN 0 ELSE quantity_ml END, posted_ml "
-                      "FROM herd_milk_records WHERE day = ? AND session = ? AND "
-                      "posted_ml <> CASE WHEN withheld = 1 THEN 0 ELSE quantity_ml END "
-                      "ORDER BY id",
-                      format_date(day), session));
+      auto q,
+      c.query(
+          "SELECT id, CASE WHEN withheld = 1 OR grade = 'R' THEN 0 ELSE quantity_ml END, posted_ml "
+          "FROM herd_milk_records WHERE day = ? AND session = ? AND "
+          "posted_ml <> CASE WHEN withheld = 1 OR grade = 'R' THEN 0 ELSE quantity_ml END "
+          "ORDER BY id",
+          format_date(day), session));
   std::vector<UnpostedMilk> out;
   for (;;) {
     SD_ASSIGN_OR_RETURN(bool row, q.step());
@@ -237,10 +239,11 @@ Result<std::vector<UnpostedMilk>> unposted_milk(db::Connection& c, Day day,
 }
 
 Result<std::vector<std::pair<Day, std::string>>> sessions_with_unposted_milk(db::Connection& c) {
-  SD_ASSIGN_OR_RETURN(auto q,
-                      c.query("SELECT DISTINCT day, session FROM herd_milk_records WHERE "
-                              "posted_ml <> CASE WHEN withheld = 1 THEN 0 ELSE quantity_ml END "
-                              "ORDER BY day, session"));
+  SD_ASSIGN_OR_RETURN(
+      auto q,
+      c.query("SELECT DISTINCT day, session FROM herd_milk_records WHERE "
+              "posted_ml <> CASE WHEN withheld = 1 OR grade = 'R' THEN 0 ELSE quantity_ml END "
+              "ORDER BY day, session"));
   std::vector<std::pair<Day, std::string>> out;
   for (;;) {
     SD_ASSIGN_OR_RETURN(bool row, q.step());

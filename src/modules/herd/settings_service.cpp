@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/json.h"
 #include "modules/herd/animal_text.h"
 
 namespace smartdairy::modules::herd {
@@ -120,7 +121,7 @@ std::optional<int64_t> fixed_from_json(const json::value& v, int places) {
 
 json::value fixed_json(int64_t v, int places) {
   if (places == 0) return json::value(v);
-  return json::value(static_cast<double>(v) / static_cast<double>(pow10(places)));
+  return decimal_json(v, places);
 }
 
 Status check_time(std::string_view field, const std::string& text) {
@@ -143,12 +144,15 @@ Status check_order(std::string_view what, std::string_view a_field, int64_t a,
 }
 }  // namespace
 
-Status validate_settings(db::Connection& c, const HerdSettings& s) {
+Status validate_settings(db::Connection& c, const HerdSettings& s, bool check_sku) {
   std::string sku = trim_blanks(s.raw_milk_sku);
   if (sku.empty() || sku.size() > 64) {
     return field_error("raw_milk_sku", "Field 'raw_milk_sku' must name a product's SKU.");
   }
-  SD_ASSIGN_OR_RETURN(auto unit, c.scalar_text("SELECT unit FROM products WHERE sku = ?", sku));
+  std::optional<std::string> unit = "litre";
+  if (check_sku) {
+    SD_ASSIGN_OR_RETURN(unit, c.scalar_text("SELECT unit FROM products WHERE sku = ?", sku));
+  }
   if (!unit) {
     return field_error("raw_milk_sku", "Field 'raw_milk_sku': there is no product '" + sku +
                                            "'. Create it in the catalog first.");
@@ -281,7 +285,7 @@ Result<HerdSettings> update_settings(db::Connection& tx, const ModuleContext& ct
   SD_ASSIGN_OR_RETURN(HerdSettings s, store::load_settings(tx));
   HerdSettings before = s;
   SD_RETURN_IF_ERROR(apply_settings_patch(body, s));
-  SD_RETURN_IF_ERROR(validate_settings(tx, s));
+  SD_RETURN_IF_ERROR(validate_settings(tx, s, s.raw_milk_sku != before.raw_milk_sku));
   json::object now = settings_json(s);
   json::object was = settings_json(before);
   json::array changed;

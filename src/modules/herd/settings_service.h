@@ -17,8 +17,9 @@ namespace smartdairy::modules::herd {
 // 1.00-10.00 %, SNF 5.00-15.00 %, SCC 0-10000; reject temperature 0.0-50.0 °C; SNF formula
 // divisor 1-100, fat factor 0-1, constant -5..5; waiting period 0-365 days, pregnancy check
 // 14-120, dry-off 0-120, calving window 0-30; raw_milk_sku an existing litre product.
-// 422 "invalid_field" naming the field.
-Status validate_settings(db::Connection& c, const HerdSettings& s);
+// 422 "invalid_field" naming the field. `check_sku` false skips the product look-up (a PATCH
+// that leaves raw_milk_sku alone works before the raw-milk product exists).
+Status validate_settings(db::Connection& c, const HerdSettings& s, bool check_sku = true);
 
 // The settings as JSON: percentages and factors as decimal numbers, temperature in °C.
 boost::json::object settings_json(const HerdSettings& s);

@@ -8,8 +8,11 @@
 #include <boost/json/serialize.hpp>
 #include <map>
 #include <random>
+#include <set>
+#include <tuple>
 
 #include "events/outbox.h"
+#include "modules/analytics/tests/farm_rows.h"
 #include "modules/analytics/view_queries.h"
 #include "modules/billing/invoice_service.h"
 #include "modules/billing/invoice_store.h"
@@ -105,7 +108,9 @@ class ViewsTest : public testing::ModuleTest {
          {"analytics_order_facts", "analytics_sales_by_hour", "analytics_sales_by_day",
           "analytics_revenue_by_product", "analytics_revenue_by_customer",
           "analytics_orders_by_status", "analytics_stock_levels", "analytics_receivables",
-          "analytics_cash_by_day"}) {
+          "analytics_cash_by_day", "analytics_farm_milk_facts", "analytics_farm_milk_by_day",
+          "analytics_farm_health_facts", "analytics_farm_health_cost_by_month",
+          "analytics_farm_animal_facts", "analytics_farm_herd_by_status"}) {
       out += std::string("# ") + table + "\n";
       auto q = conn().query(std::string("SELECT * FROM ") + table + " ORDER BY 1, 2");
       EXPECT_TRUE(q.ok());
@@ -122,7 +127,7 @@ class ViewsTest : public testing::ModuleTest {
     return out;
   }
 
-  Result<boost::json::object> view(std::string_view name, ViewParams p = {}) {
+  Result<boost::json::object> view(std::string_view name, const ViewParams& p = {}) {
     const ViewInfo* v = find_view(name);
     EXPECT_NE(v, nullptr);
     return read_view(conn(), ctx(), *v, p);
@@ -148,7 +153,9 @@ TEST(AgeingBuckets, FollowTheDaysPastTheDueDate) {
 }
 
 // A randomized workload — orders, cancels, shipments, completions, part payments, stock
-// adjustments, standalone invoices and voids over several days — with the consumer running
+// adjustments, standalone invoices and voids over several days, and the farm's animals,
+// status changes, calvings, milk records and corrections, health records and their changes
+// (rows put into the herd tables with their events) — with the consumer running
 // at random moments (so it often meets an order that has moved on since its event). At the
 // end the views it kept equal a rebuild from the source tables, row for row.
 void ViewsTest::random_workload_then_rebuild(unsigned seed) {
@@ -166,8 +173,19 @@ void ViewsTest::random_workload_then_rebuild(unsigned seed) {
     std::vector<std::string> shipped;
     std::vector<std::string> invoices;
     const char* methods[] = {"cash", "bank", "bkash", "card"};
-    for (int step = 0; step < 400; ++step) {
-      switch (pick(12)) {
+    FarmRows farm(conn(), clock_);
+    std::vector<std::string> animals;
+    std::vector<std::string> milk_records;
+    std::vector<std::string> health_records;
+    std::set<std::tuple<std::string, std::string, std::string>> milked;  // animal, day, session
+    const char* statuses[] = {"calf", "heifer", "lactating", "dry",   "pregnant",
+                              "bull", "sold",   "dead",      "culled"};
+    const char* grades[] = {"A", "B", "C", "R"};
+    const char* sessions[] = {"morning", "evening"};
+    auto some_day = [&] { return format_date(ctx().today() - static_cast<Day>(pick(40))); };
+    int tags = 0;
+    for (int step = 0; step < 600; ++step) {
+      switch (pick(17)) {
         case 0:
         case 1:
         case 2:
@@ -215,7 +233,9 @@ void ViewsTest::random_workload_then_rebuild(unsigned seed) {
           std::vector<std::pair<std::string, int64_t>> due;
           while (*open->step()) due.emplace_back(open->text(0), open->int64(1));
           if (due.empty()) break;
-          auto [id, amount] = due[pick(due.size())];
+          const auto& chosen = due[pick(due.size())];
+          const std::string& id = chosen.first;
+          const int64_t amount = chosen.second;
           int64_t part = pick(2) == 0 ? amount : std::max<int64_t>(1, amount / 3);
           auto paid = tx([&](db::Connection& t) {
             return billing::record_payment(t, ctx(), id, {part, methods[pick(4)], {}, {}}, "t");
@@ -252,6 +272,46 @@ void ViewsTest::random_workload_then_rebuild(unsigned seed) {
         case 10:
           clock_.advance(std::chrono::minutes(10 + pick(600)));
           break;
+        case 12:
+          if (animals.empty() || pick(3) != 0) {
+            animals.push_back(farm.animal("T" + std::to_string(++tags), statuses[pick(6)]));
+          } else {
+            farm.calving(animals[pick(animals.size())], "T" + std::to_string(++tags), some_day());
+          }
+          break;
+        case 13:
+          if (!animals.empty()) farm.set_status(animals[pick(animals.size())], statuses[pick(9)]);
+          break;
+        case 14:
+        case 15: {
+          if (animals.empty()) break;
+          std::string a = animals[pick(animals.size())];
+          std::string day = some_day();
+          std::string session = sessions[pick(2)];
+          bool fresh = milked.emplace(a, day, session).second;
+          if (fresh) {
+            milk_records.push_back(farm.milk(a, day, session, static_cast<int64_t>(pick(30000)),
+                                             grades[pick(4)], pick(4) == 0));
+          } else {
+            farm.correct_milk(milk_records[pick(milk_records.size())],
+                              static_cast<int64_t>(pick(30000)), grades[pick(4)], pick(4) == 0);
+          }
+          break;
+        }
+        case 16:
+          if (animals.empty()) break;
+          if (health_records.empty() || pick(2) == 0) {
+            std::optional<int64_t> cost;
+            if (pick(3) != 0) cost = static_cast<int64_t>(pick(500000));
+            health_records.push_back(
+                farm.health(animals[pick(animals.size())],
+                            format_date(ctx().today() - static_cast<Day>(pick(90))), cost));
+          } else {
+            farm.update_health(health_records[pick(health_records.size())],
+                               format_date(ctx().today() - static_cast<Day>(pick(90))),
+                               static_cast<int64_t>(pick(500000)));
+          }
+          break;
         default:
           if (pick(2) == 0) run_invoicer();
           run_analytics();
@@ -269,6 +329,10 @@ void ViewsTest::random_workload_then_rebuild(unsigned seed) {
               0);
     EXPECT_GT(scalar("SELECT orders FROM analytics_orders_by_status WHERE status = 'completed'"),
               0);
+    EXPECT_GT(scalar("SELECT count(*) FROM analytics_farm_milk_by_day"), 5);
+    EXPECT_GT(scalar("SELECT count(*) FROM analytics_farm_health_cost_by_month"), 1);
+    EXPECT_GT(scalar("SELECT count(*) FROM analytics_farm_herd_by_status"), 3);
+    EXPECT_GT(scalar("SELECT count(*) FROM herd_calvings"), 0);
     auto rebuilt = tx([&](db::Connection& t) -> Result<bool> {
       SD_RETURN_IF_ERROR(rebuild(t, ctx()));
       return true;

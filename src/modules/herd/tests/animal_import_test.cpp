@@ -151,7 +151,7 @@ TEST_F(Settings, DefaultsAreValidAndDecimalsAreReadExactly) {
   auto stored = store::load_settings(conn());
   EXPECT_EQ(stored->voluntary_waiting_days, 70);
   EXPECT_EQ(events_of("herd.settings_updated").size(), 1U);
-  EXPECT_EQ(settings_json(*stored).at("grade_a_fat").as_double(), 3.65);
+  EXPECT_EQ(settings_json(*stored).at("grade_a_fat").as_string(), "3.65");
 }
 
 TEST_F(Settings, RefusesEachBadField) {
@@ -177,6 +177,13 @@ TEST_F(Settings, RefusesEachBadField) {
   EXPECT_EQ(field_of(patch(R"({"third_session": "midday", "midday_ends": "11:00"})")),
             "midday_ends");
   EXPECT_TRUE(patch(R"({"grade_b_fat": 3.50, "grade_a_scc": 400})").ok());
+}
+
+TEST_F(Settings, TheProductIsCheckedOnlyWhenTheSkuChanges) {
+  ASSERT_TRUE(conn().execute("UPDATE products SET unit = 'kg' WHERE sku = 'MILK-RAW'").ok());
+  EXPECT_TRUE(patch(R"({"dry_off_days": 55})").ok());  // the SKU is left alone
+  EXPECT_EQ(field_of(patch(R"({"raw_milk_sku": "CHEESE"})")), "raw_milk_sku");
+  EXPECT_FALSE(validate_settings(conn(), HerdSettings{}).ok());
 }
 
 }  // namespace

@@ -76,6 +76,15 @@ TEST_F(Animals, RefusesBadTagsSexesAndFutureBirths) {
   ASSERT_FALSE(future.ok());
   EXPECT_EQ(field_of(future.error()), "birth_date");
   EXPECT_TRUE(reg("BD-001", "female", "2026-01-01").ok());  // today is fine
+  auto cow = store::find_animal_by_tag(conn(), "BD-001", 0).value();
+  AnimalChanges name;
+  name.name.emplace("Moni\nRani");
+  auto bad_name = patch(cow->id, name);
+  ASSERT_FALSE(bad_name.ok());
+  EXPECT_EQ(field_of(bad_name.error()), "name");
+  AnimalChanges notes;
+  notes.notes.emplace("limps\nsee the vet");
+  EXPECT_TRUE(patch(cow->id, notes).ok());
   EXPECT_EQ(scalar("SELECT COUNT(*) FROM herd_animals"), 1);
 }
 
@@ -451,6 +460,10 @@ TEST_F(Calvings, RefusesBadCalvingsAndSavesNothing) {
   b = in;
   b.service_id = others_service;
   check(b, "service_id");
+  b = in;
+  b.service_id = put_service(dam->id, bull->id);  // served on 2025-03-01
+  b.day = day("2025-02-01");
+  check(b, "day");
   b = in;
   b.sire_id = dam->id;
   check(b, "sire_id");

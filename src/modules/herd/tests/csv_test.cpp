@@ -58,5 +58,32 @@ TEST(Csv, RefusesTooManyRows) {
   EXPECT_NE(t.error().message.find("more than"), std::string::npos);
 }
 
+TEST(Csv, TheReaderStreamsRecordsWithTheirLinesAndNoRowLimit) {
+  std::string text =
+      "\xEF\xBB\xBF"
+      "a,b\n\n\"x\ny\",1\n";
+  for (size_t i = 0; i <= kMaxCsvRows; ++i) text += "r,2\n";
+  auto reader = CsvReader::open(text);
+  ASSERT_TRUE(reader.ok());
+  int line = 0;
+  auto header = reader->next(line);
+  ASSERT_TRUE(header.ok() && header->has_value());
+  EXPECT_EQ(line, 1);
+  EXPECT_EQ((**header)[0], "a");  // the byte-order mark is not part of the name
+  auto quoted = reader->next(line);
+  ASSERT_TRUE(quoted.ok() && quoted->has_value());
+  EXPECT_EQ(line, 3);  // the blank line 2 is skipped
+  EXPECT_EQ((**quoted)[0], "x\ny");
+  size_t rows = 0;
+  for (;;) {
+    auto r = reader->next(line);
+    ASSERT_TRUE(r.ok());
+    if (!r->has_value()) break;
+    ++rows;
+  }
+  EXPECT_EQ(rows, kMaxCsvRows + 1);
+  EXPECT_FALSE(CsvReader::open(std::string_view("a\n\0", 3)).ok());
+}
+
 }  // namespace
 }  // namespace smartdairy::modules::herd

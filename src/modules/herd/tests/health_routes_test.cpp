@@ -86,8 +86,7 @@ TEST_F(HealthRoutesTest, VetsWriteAndEveryHerdReaderReads) {
   EXPECT_EQ(permission_of(http::Method::kGet, "/api/v1/herd/health" + id), "herd.read");
   EXPECT_EQ(permission_of(http::Method::kGet, "/api/v1/herd/withdrawals"), "herd.read");
   EXPECT_EQ(permission_of(http::Method::kGet, "/api/v1/herd/breeding/services"), "herd.read");
-  EXPECT_EQ(permission_of(http::Method::kGet, "/api/v1/herd/breeding/services" + id),
-            "herd.read");
+  EXPECT_EQ(permission_of(http::Method::kGet, "/api/v1/herd/breeding/services" + id), "herd.read");
   EXPECT_EQ(permission_of(http::Method::kGet, "/api/v1/herd/breeding/calendar"), "herd.read");
   EXPECT_TRUE(auth::role_allows("vet", "herd.health"));
   EXPECT_FALSE(auth::role_allows("farm", "herd.health"));
@@ -132,7 +131,8 @@ TEST_F(HealthRoutesTest, AnOffLabelTreatmentIsDecodedAndAnswered) {
 }
 
 TEST_F(HealthRoutesTest, NestedObjectsAreReadStrictly) {
-  const std::string head = R"({"animal_id":")" + cow_ + R"(","day":"2026-01-01","kind":"treatment",)";
+  const std::string head =
+      R"({"animal_id":")" + cow_ + R"(","day":"2026-01-01","kind":"treatment",)";
   auto unknown = call(http::Method::kPost, "/api/v1/herd/health",
                       head + R"("treatment":{"last_dose_date":"2026-01-01","off_label":)"
                              R"({"authorised_for_milk":false,"species":"goat"}}})");
@@ -143,8 +143,9 @@ TEST_F(HealthRoutesTest, NestedObjectsAreReadStrictly) {
   EXPECT_EQ(not_object.status, 422);
   EXPECT_NE(not_object.body.find(R"("details":["treatment"])"), std::string::npos)
       << not_object.body;
-  auto no_authorised = call(http::Method::kPost, "/api/v1/herd/health",
-                            head + R"("treatment":{"last_dose_date":"2026-01-01","off_label":{}}})");
+  auto no_authorised =
+      call(http::Method::kPost, "/api/v1/herd/health",
+           head + R"("treatment":{"last_dose_date":"2026-01-01","off_label":{}}})");
   EXPECT_EQ(no_authorised.status, 422);
   EXPECT_NE(no_authorised.body.find("treatment.off_label.authorised_for_milk"), std::string::npos);
   auto bad_date = call(http::Method::kPost, "/api/v1/herd/health",
@@ -172,8 +173,9 @@ TEST_F(HealthRoutesTest, APatchChangesStatusButNeverTheTreatment) {
   ASSERT_EQ(cleared.status, 200) << cleared.body;
   EXPECT_TRUE(body_of(cleared).at("follow_up_date").is_null());
 
-  for (const char* body : {R"({"milk_withdrawal_end":"2026-01-02"})",
-                           R"({"treatment":{"milk_withdrawal_days":1}})", R"({"day":"2025-12-31"})"}) {
+  for (const char* body :
+       {R"({"milk_withdrawal_end":"2026-01-02"})", R"({"treatment":{"milk_withdrawal_days":1}})",
+        R"({"day":"2025-12-31"})"}) {
     auto refused = call(http::Method::kPatch, path, body);
     EXPECT_EQ(refused.status, 422) << body;
     EXPECT_NE(refused.body.find("immutable_field"), std::string::npos) << refused.body;
@@ -207,7 +209,8 @@ TEST_F(HealthRoutesTest, AServiceItsCheckAndTheCalendarAnswerInJson) {
   ASSERT_EQ(c.at("checks_due").as_array().size(), 1u);
   json::object due = c.at("checks_due").as_array()[0].as_object();
   EXPECT_EQ(due.at("overdue"), json::value(true));
-  EXPECT_EQ(due.at("animal"), json::parse(R"({"id":")" + heifer + R"(","ear_tag":"H-001","name":null})"));
+  EXPECT_EQ(due.at("animal"),
+            json::parse(R"({"id":")" + heifer + R"(","ear_tag":"H-001","name":null})"));
 
   auto k = call(http::Method::kPost, "/api/v1/herd/breeding/services/" + id + "/checks",
                 R"({"day":"2025-12-10","result":"confirmed","method":"echography"})");
@@ -221,8 +224,8 @@ TEST_F(HealthRoutesTest, AServiceItsCheckAndTheCalendarAnswerInJson) {
   ASSERT_EQ(got.status, 200);
   EXPECT_EQ(body_of(got).at("status"), json::value("confirmed"));
   EXPECT_EQ(body_of(got).at("checks").as_array().size(), 1u);
-  auto list = call(http::Method::kGet, "/api/v1/herd/breeding/services?status=confirmed", "",
-                   "viewer");
+  auto list =
+      call(http::Method::kGet, "/api/v1/herd/breeding/services?status=confirmed", "", "viewer");
   ASSERT_EQ(list.status, 200);
   EXPECT_EQ(body_of(list).at("items").as_array().size(), 1u);
   auto wide = call(http::Method::kGet,

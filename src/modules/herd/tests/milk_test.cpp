@@ -99,7 +99,25 @@ TEST(Decimals, FieldReaderReadsJsonNumbersExactly) {
   auto bad = r.optional_decimal("bad", 2, 100, 1000);
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().details.front(), "bad");
-  EXPECT_FALSE(r.optional_decimal("s", 2, 100, 1000).ok());  // a string is not a number
+  // The decimal as responses write it, a string, reads the same way.
+  EXPECT_EQ(*r.optional_decimal("s", 2, 100, 1000), 420);
+}
+
+TEST(Decimals, FieldReaderReadsANestedObjectOnlyWhenItIsOne) {
+  auto body = parse_json(R"({"correction": {"reason": "x"}, "bad": "text"})");
+  ASSERT_TRUE(body.ok());
+  FieldReader r(*body);
+  auto correction = r.optional_object("correction");
+  ASSERT_TRUE(correction.ok());
+  ASSERT_NE(*correction, nullptr);
+  EXPECT_TRUE((*correction)->is_object());
+  auto bad = r.optional_object("bad");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().details.front(), "bad");
+  auto absent = r.optional_object("none");
+  ASSERT_TRUE(absent.ok());
+  EXPECT_EQ(*absent, nullptr);
+  EXPECT_TRUE(r.finish().ok());
 }
 
 TEST(Decimals, OutOfRangeNamesTheRange) {
@@ -354,6 +372,26 @@ TEST_F(MilkTest, PostingReceivesSaleableLitresAndCarriesTheRemainder) {
   EXPECT_EQ(scalar("SELECT posted_ml FROM herd_milk_records WHERE withheld = 1"), 0);
 }
 
+TEST_F(MilkTest, RejectedMilkIsRecordedButNeverReachesStock) {
+  put_product("MILK-RAW");
+  put_animal("C1");
+  put_animal("C2");
+  Day day = kToday - 1;
+  MilkInput warm = milking("C1", 8000, day);
+  warm.temperature_dc = 150;  // 15.0 degrees: above the 10.0 reject limit
+  auto rejected = record(warm);
+  ASSERT_TRUE(rejected.ok());
+  EXPECT_EQ(rejected->record.grade, "R");
+  EXPECT_FALSE(rejected->record.withheld);
+  ASSERT_TRUE(record(milking("C2", 6000, day)).ok());
+  auto p = tx([&](db::Connection& c) { return post_milk(c, ctx(), day, "morning", "farm1"); });
+  ASSERT_TRUE(p.ok()) << p.error().message;
+  ASSERT_TRUE(p->has_value());
+  EXPECT_EQ((*p)->saleable_ml, 6000);
+  EXPECT_EQ(on_hand("MILK-RAW"), 6);
+  EXPECT_EQ(scalar("SELECT posted_ml FROM herd_milk_records WHERE grade = 'R'"), 0);
+}
+
 TEST_F(MilkTest, ACorrectionAfterPostingIsPostedAsTheDifference) {
   put_product("MILK-RAW");
   put_animal("C1");
@@ -509,16 +547,19 @@ TEST_F(MilkTest, ImportReportsEveryBadRowWithItsLineAndField) {
       "C1,2025-12-30,morning,5000,4.123\n"
       "C1,30/12/2025,evening,5000,\n"
       "C1,2025-12-31,morning,0,\n"
-      "C1,2025-12-31,evening,4000,3.9\n";
+      "C1,2025-12-31,evening,4000,3.9\n"
+      "C9,2025-12-31,evening,4000,3.9\n";
   auto report = tx([&](db::Connection& c) { return import_milk_csv(c, *svc_, csv, "farm1"); });
   ASSERT_TRUE(report.ok());
-  ASSERT_EQ(report->errors.size(), 3U);
+  ASSERT_EQ(report->errors.size(), 4U);
   EXPECT_EQ(report->errors[0].line, 2U);
   EXPECT_EQ(report->errors[0].field, "fat");
   EXPECT_EQ(report->errors[1].line, 3U);
   EXPECT_EQ(report->errors[1].field, "day");
   EXPECT_EQ(report->errors[2].line, 4U);
   EXPECT_EQ(report->errors[2].field, "quantity_ml");
+  EXPECT_EQ(report->errors[3].line, 6U);  // checked against the herd although others failed
+  EXPECT_EQ(report->errors[3].field, "ear_tag");
   EXPECT_EQ(scalar("SELECT COUNT(*) FROM herd_milk_records"), 0);
   auto header = tx([&](db::Connection& c) {
     return import_milk_csv(c, *svc_, "ear_tag,day,colour\n", "farm1");
