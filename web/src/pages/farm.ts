@@ -63,7 +63,7 @@ export function farmSection(): FarmSection {
       'section',
       { class: 'charts' },
       h('div', { class: 'card' }, h('h2', {}, 'Milk per day, last 30 days (litres)'), trend),
-      h('div', { class: 'card' }, h('h2', {}, 'Top yielders today (litres)'), top),
+      h('div', { class: 'card' }, h('h2', {}, 'Top yielders (litres a day over 7 days)'), top),
       h('div', { class: 'card' }, h('h2', {}, 'In milk withdrawal'), held),
       h('div', { class: 'card' }, h('h2', {}, 'Calvings due in 30 days'), calvings),
     ),
@@ -99,9 +99,9 @@ export function farmSection(): FarmSection {
       best.length
         ? barList(
             best.map((a) => ({ label: a.name ? `${a.ear_tag} ${a.name}` : a.ear_tag, value: num(a.litres), title: `${a.ear_tag}: ${a.litres} L` })),
-            { ariaLabel: 'Top yielding cows today' },
+            { ariaLabel: 'Top yielding cows, litres a day over the last 7 days' },
           )
-        : h('p', { class: 'muted' }, 'No milk recorded today.'),
+        : h('p', { class: 'muted' }, 'No cow is in milk.'),
     );
   };
 
