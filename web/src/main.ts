@@ -3,14 +3,18 @@ import './style.css';
 import { can, canQuery, currentUser, loadMe, logout, setUnauthorizedHandler } from './api';
 import { append, h, replace } from './dom';
 import { customerEditPage, customersPage } from './pages/customers';
+import { calendarPage } from './pages/calendar';
 import { dashboardPage } from './pages/dashboard';
+import { animalPage, herdPage, registerAnimalPage } from './pages/herd';
 import { inventoryPage } from './pages/inventory';
 import { invoiceDetailPage, invoicesPage } from './pages/invoices';
 import { loginPage } from './pages/login';
 import { newOrderPage } from './pages/order_new';
 import { orderDetailPage, ordersPage } from './pages/orders';
+import { parlourPage } from './pages/parlour';
 import { productEditPage, productsPage } from './pages/products';
 import { sqlPage } from './pages/sql';
+import { startMilkQueue } from './milk_queue';
 import { Cleanup, navigate, Page, route, setNotFound, start } from './router';
 
 route('/login', loginPage);
@@ -27,6 +31,11 @@ route('/customers/:id', customerEditPage);
 route('/products', productsPage);
 route('/products/:sku', productEditPage);
 route('/sql', sqlPage);
+route('/herd', herdPage);
+route('/herd/animals/new', registerAnimalPage);
+route('/herd/animals/:id', animalPage);
+route('/herd/milk', parlourPage);
+route('/herd/calendar', calendarPage);
 setNotFound(({ root }) => {
   append(
     root,
@@ -55,6 +64,9 @@ function nav(): HTMLElement {
     can('invoices.read') && link('/invoices', 'Invoices', 'nav-invoices'),
     can('customers.read') && link('/customers', 'Customers', 'nav-customers'),
     can('products.read') && link('/products', 'Products', 'nav-products'),
+    can('herd.read') && link('/herd', 'Herd', 'nav-herd'),
+    can('herd.write') && link('/herd/milk', 'Parlour', 'nav-parlour'),
+    can('herd.read') && link('/herd/calendar', 'Calendar', 'nav-calendar'),
     canQuery() && link('/sql', 'SQL', 'nav-sql'),
   );
   const toggle = h(
@@ -117,6 +129,8 @@ async function render(page: Page, params: Record<string, string>): Promise<void>
     navigate('/login?next=' + encodeURIComponent(location.pathname + location.search), true);
     return;
   }
+  // Milk records queued while the parlour was offline are resent from any page.
+  if (can('herd.write')) startMilkQueue();
   const main = h('main', { class: 'page' });
   replace(app, isLogin ? null : nav(), main);
   try {

@@ -4,6 +4,7 @@ import { append, h, replace } from '../dom';
 import { count, farmDate, money, num } from '../format';
 import { Cleanup, PageContext } from '../router';
 import { Envelope, openStream } from '../stream';
+import { FarmSection, farmSection } from './farm';
 
 // GET /api/v1/analytics/kpis, and the data of every kpi.snapshot event on the stream.
 export interface Kpis {
@@ -76,13 +77,17 @@ function last24(last: string): string[] {
 }
 
 export function dashboardPage({ root }: PageContext): Cleanup | void {
+  const farm = can('farm.kpis') ? farmSection() : null;
   if (!can('analytics.read')) {
-    append(
-      root,
-      h('h1', {}, 'Dashboard'),
-      h('p', { class: 'notice', 'data-testid': 'no-dashboard' }, 'Your role has no business dashboard; the menu has what you can use.'),
-    );
-    return;
+    if (!farm) {
+      append(
+        root,
+        h('h1', {}, 'Dashboard'),
+        h('p', { class: 'notice', 'data-testid': 'no-dashboard' }, 'Your role has no business dashboard; the menu has what you can use.'),
+      );
+      return;
+    }
+    return farmDashboard(root, farm);
   }
   let kpis: Kpis | null = null;
   const live = h('span', { class: 'live off', 'data-testid': 'live-status' }, 'connecting…');
@@ -114,6 +119,7 @@ export function dashboardPage({ root }: PageContext): Cleanup | void {
       h('div', { class: 'card' }, h('h2', {}, 'Receivables by age (days overdue)'), ageingBox),
       h('div', { class: 'card' }, h('h2', {}, 'Stock levels'), stockBox),
     ),
+    farm?.el,
   );
   append(root, dash);
 
@@ -236,9 +242,11 @@ export function dashboardPage({ root }: PageContext): Cleanup | void {
 
   let poll: number | undefined;
   const stream = openStream(
-    EVENTS,
+    farm ? [...EVENTS, 'farm.snapshot'] : EVENTS,
     (type: string, env: Envelope) => {
-      if (type === 'kpi.snapshot') {
+      if (type === 'farm.snapshot') {
+        farm?.snapshot(env);
+      } else if (type === 'kpi.snapshot') {
         // The envelope's data is the same object as GET /api/v1/analytics/kpis.
         const d = (env.data ?? env) as Partial<Kpis> & { data?: Kpis };
         const k = d.sales_today === undefined && d.data ? d.data : (d as Kpis);
@@ -257,16 +265,46 @@ export function dashboardPage({ root }: PageContext): Cleanup | void {
       if (isLive) {
         // Catch up with anything missed while disconnected.
         void loadKpis().then(refreshCharts);
+        void farm?.load();
       } else {
-        poll = window.setInterval(() => void loadKpis().then(refreshCharts), 10_000);
+        poll = window.setInterval(() => {
+          void loadKpis().then(refreshCharts);
+          void farm?.load();
+        }, 10_000);
       }
     },
   );
 
   void loadKpis().then(refreshCharts);
+  void farm?.load();
   return () => {
     stream.close();
     window.clearInterval(poll);
     window.clearTimeout(debounce);
+  };
+}
+
+// The dashboard of a role that sees the farm but not the business (farm, vet): the farm's
+// tiles and charts, live from farm.snapshot messages.
+function farmDashboard(root: HTMLElement, farm: FarmSection): Cleanup {
+  const live = h('span', { class: 'live off', 'data-testid': 'live-status' }, 'connecting…');
+  append(root, h('div', { class: 'dashboard', 'data-testid': 'dashboard' }, h('div', { class: 'title-row' }, h('h1', {}, 'Dashboard'), live), farm.el));
+  let poll: number | undefined;
+  const stream = openStream(
+    ['farm.snapshot'],
+    (_type: string, env: Envelope) => farm.snapshot(env),
+    (isLive) => {
+      live.textContent = isLive ? 'live' : 'offline';
+      live.classList.toggle('off', !isLive);
+      window.clearInterval(poll);
+      poll = undefined;
+      if (isLive) void farm.load();
+      else poll = window.setInterval(() => void farm.load(), 10_000);
+    },
+  );
+  void farm.load();
+  return () => {
+    stream.close();
+    window.clearInterval(poll);
   };
 }
