@@ -78,22 +78,13 @@ json::object service_json(const Service& s, bool with_checks) {
   return o;
 }
 
-Result<Day> decode_date(std::string_view field, const std::string& text) {
-  auto day = parse_date(text);
-  if (!day) {
-    return fields::error(field, "Field '" + std::string(field) +
-                                    "' must be a date written YYYY-MM-DD, e.g. 2026-03-01.");
-  }
-  return *day;
-}
-
 Result<NewService> decode_service(std::string_view text) {
   SD_ASSIGN_OR_RETURN(auto body, parse_json(text));
   FieldReader r(body);
   NewService in;
   SD_ASSIGN_OR_RETURN(in.animal_id, r.required_string("animal_id", kMaxId));
   SD_ASSIGN_OR_RETURN(auto day, r.required_string("day", kMaxDate + 16));
-  SD_ASSIGN_OR_RETURN(in.day, decode_date("day", day));
+  SD_ASSIGN_OR_RETURN(in.day, fields::parse_day("day", day));
   SD_ASSIGN_OR_RETURN(in.method, r.required_string("method", kMaxWord));
   SD_ASSIGN_OR_RETURN(in.sire_id, r.optional_string("sire_id", kMaxId));
   SD_ASSIGN_OR_RETURN(in.semen_batch, r.optional_string("semen_batch", kMaxText));
@@ -109,7 +100,7 @@ Result<NewCheck> decode_check(std::string_view text) {
   FieldReader r(body);
   NewCheck in;
   SD_ASSIGN_OR_RETURN(auto day, r.required_string("day", kMaxDate + 16));
-  SD_ASSIGN_OR_RETURN(in.day, decode_date("day", day));
+  SD_ASSIGN_OR_RETURN(in.day, fields::parse_day("day", day));
   SD_ASSIGN_OR_RETURN(in.result, r.required_string("result", kMaxWord));
   SD_ASSIGN_OR_RETURN(in.method, r.optional_string("method", kMaxWord));
   SD_RETURN_IF_ERROR(r.finish());

@@ -6,6 +6,7 @@
 
 #include "core/uuid.h"
 #include "events/outbox.h"
+#include "modules/herd/animal_text.h"
 #include "modules/herd/breeding_store.h"
 #include "modules/herd/health_fields.h"
 #include "modules/herd/health_store.h"
@@ -37,24 +38,6 @@ Error not_breedable(const std::string& message) {
   Error e = Error::conflict("animal_not_breedable", message);
   e.details.emplace_back("animal_id");
   return e;
-}
-
-Status append_event(db::Connection& tx, const Clock& clock, std::string type,
-                    std::string aggregate_type, const std::string& aggregate_id,
-                    const std::string& actor, const json::object& data) {
-  events::EventDraft d;
-  d.type = std::move(type);
-  d.aggregate_type = std::move(aggregate_type);
-  d.aggregate_id = aggregate_id;
-  d.actor = actor;
-  d.data = json::serialize(data);
-  auto appended = events::append(tx, std::move(d), clock);
-  if (!appended.ok()) return std::move(appended).error();
-  return {};
-}
-
-json::value text_json(const std::optional<std::string>& s) {
-  return s ? json::value(*s) : json::value();
 }
 
 // The status an animal returns to when a pregnancy ends without calving: dry if she has
@@ -211,7 +194,7 @@ Result<RecordedService> BreedingService::serve(db::Connection& tx, NewService in
                     {"vwp_warning", s.vwp_warning},
                     {"replaced_service_id", text_json(out.replaced_service_id)}};
   SD_RETURN_IF_ERROR(
-      append_event(tx, ctx_.clock, "breeding.serviced", "service", s.id, actor, data));
+      append_herd_event(tx, ctx_.clock, "breeding.serviced", "service", s.id, actor, data));
   out.service = std::move(s);
   return out;
 }
@@ -280,24 +263,24 @@ Result<RecordedCheck> BreedingService::check(db::Connection& tx, const std::stri
   s.updated_at = k.created_at;
   SD_RETURN_IF_ERROR(store::insert_check(tx, k));
   SD_RETURN_IF_ERROR(store::set_service_status(tx, s.id, s.status, s.updated_at));
-  SD_RETURN_IF_ERROR(append_event(tx, ctx_.clock, "breeding.checked", "service", s.id, actor,
-                                  {{"animal_id", s.animal_id},
-                                   {"ear_tag", s.ear_tag},
-                                   {"check_id", k.id},
-                                   {"day", format_date(k.day)},
-                                   {"result", k.result},
-                                   {"method", text_json(k.method)},
-                                   {"status", s.status}}));
+  SD_RETURN_IF_ERROR(append_herd_event(tx, ctx_.clock, "breeding.checked", "service", s.id, actor,
+                                       {{"animal_id", s.animal_id},
+                                        {"ear_tag", s.ear_tag},
+                                        {"check_id", k.id},
+                                        {"day", format_date(k.day)},
+                                        {"result", k.result},
+                                        {"method", text_json(k.method)},
+                                        {"status", s.status}}));
   if (to_status != animal->status) {
     SD_RETURN_IF_ERROR(store::set_animal_status(tx, animal->id, to_status, k.created_at));
-    SD_RETURN_IF_ERROR(append_event(tx, ctx_.clock, "animal.status_changed", "animal", animal->id,
-                                    actor,
-                                    {{"ear_tag", animal->ear_tag},
-                                     {"from", animal->status},
-                                     {"to", to_status},
-                                     {"status", to_status},
-                                     {"reason", "pregnancy_check"},
-                                     {"service_id", s.id}}));
+    SD_RETURN_IF_ERROR(append_herd_event(tx, ctx_.clock, "animal.status_changed", "animal",
+                                         animal->id, actor,
+                                         {{"ear_tag", animal->ear_tag},
+                                          {"from", animal->status},
+                                          {"to", to_status},
+                                          {"status", to_status},
+                                          {"reason", "pregnancy_check"},
+                                          {"service_id", s.id}}));
     out.status_from = animal->status;
     out.status_to = to_status;
   }

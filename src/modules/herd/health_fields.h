@@ -1,6 +1,6 @@
 #pragma once
 
-// Small helpers shared by the health and breeding services: field errors and the checks
+// Small helpers shared by the health and breeding routes and services: field errors and the checks
 // every free-text field goes through.
 
 #include <optional>
@@ -41,6 +41,16 @@ inline Result<std::optional<std::string>> clean_text(std::string_view field,
                             (multiline ? " (line breaks are allowed)." : "."));
   }
   return std::optional<std::string>{std::string(s)};
+}
+
+// A day sent as text: YYYY-MM-DD, or a field error.
+inline Result<Day> parse_day(std::string_view field, const std::string& text) {
+  auto day = parse_date(text);
+  if (!day) {
+    return error(field, "Field '" + std::string(field) +
+                            "' must be a date written YYYY-MM-DD, e.g. 2026-03-01.");
+  }
+  return *day;
 }
 
 // A day of an event on the farm: not after today, not before the animal's birth.

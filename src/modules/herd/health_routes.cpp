@@ -80,20 +80,11 @@ json::object record_json(const HealthRecord& r) {
   return o;
 }
 
-Result<Day> decode_date(std::string_view field, const std::string& text) {
-  auto day = parse_date(text);
-  if (!day) {
-    return fields::error(field, "Field '" + std::string(field) +
-                                    "' must be a date written YYYY-MM-DD, e.g. 2026-03-01.");
-  }
-  return *day;
-}
-
 Result<std::optional<Day>> optional_date(FieldReader& r, std::string_view field,
                                          std::string_view path = "") {
   SD_ASSIGN_OR_RETURN(auto text, r.optional_string(field, kMaxDate + 16));
   if (!text) return std::optional<Day>{};
-  SD_ASSIGN_OR_RETURN(Day d, decode_date(std::string(path) + std::string(field), *text));
+  SD_ASSIGN_OR_RETURN(Day d, fields::parse_day(std::string(path) + std::string(field), *text));
   return std::optional<Day>{d};
 }
 
@@ -142,7 +133,7 @@ Result<TreatmentInput> decode_treatment(const json::value& v) {
   FieldReader r(rest, "treatment.");
   TreatmentInput t;
   SD_ASSIGN_OR_RETURN(auto last, r.required_string("last_dose_date", kMaxDate + 16));
-  SD_ASSIGN_OR_RETURN(t.last_dose_date, decode_date("treatment.last_dose_date", last));
+  SD_ASSIGN_OR_RETURN(t.last_dose_date, fields::parse_day("treatment.last_dose_date", last));
   SD_ASSIGN_OR_RETURN(t.milk_withdrawal_days,
                       r.optional_int64("milk_withdrawal_days", 0, kMaxLabelWithdrawalDays));
   SD_ASSIGN_OR_RETURN(t.meat_withdrawal_days,
@@ -163,7 +154,7 @@ Result<NewHealthRecord> decode_create(std::string_view text, Currency currency) 
   NewHealthRecord in;
   SD_ASSIGN_OR_RETURN(in.animal_id, r.required_string("animal_id", kMaxId));
   SD_ASSIGN_OR_RETURN(auto day, r.required_string("day", kMaxDate + 16));
-  SD_ASSIGN_OR_RETURN(in.day, decode_date("day", day));
+  SD_ASSIGN_OR_RETURN(in.day, fields::parse_day("day", day));
   SD_ASSIGN_OR_RETURN(in.kind, r.required_string("kind", kMaxWord));
   SD_ASSIGN_OR_RETURN(in.description, r.optional_string("description", kMaxText));
   SD_ASSIGN_OR_RETURN(in.diagnosis, r.optional_string("diagnosis", kMaxText));

@@ -10,6 +10,7 @@
 #include "http/error_response.h"
 #include "http/idempotent_write.h"
 #include "http/query_params.h"
+#include "modules/herd/animal_text.h"
 #include "modules/herd/herd_module.h"
 #include "modules/herd/milk_import.h"
 #include "modules/herd/milk_posting.h"
@@ -33,12 +34,6 @@ constexpr size_t kMaxId = 36;
 constexpr size_t kMaxTag = 32;
 constexpr size_t kMaxDate = 10;
 constexpr size_t kMaxSession = 16;
-
-Error field_error(std::string_view field, std::string message) {
-  Error e = Error::unprocessable("invalid_field", std::move(message));
-  e.details.emplace_back(field);
-  return e;
-}
 
 Result<Day> decode_day(const std::string& field, const std::string& text) {
   auto day = parse_date(text);

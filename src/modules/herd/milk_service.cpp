@@ -7,6 +7,7 @@
 #include "core/json.h"
 #include "core/uuid.h"
 #include "events/outbox.h"
+#include "modules/herd/animal_text.h"
 #include "modules/herd/milk_store.h"
 
 namespace smartdairy::modules::herd {
@@ -14,12 +15,6 @@ namespace smartdairy::modules::herd {
 namespace json = boost::json;
 
 namespace {
-
-Error field_error(std::string_view field, std::string message) {
-  Error e = Error::unprocessable("invalid_field", std::move(message));
-  e.details.emplace_back(field);
-  return e;
-}
 
 std::string upper(std::string_view s) {
   std::string out(s);
