@@ -28,6 +28,9 @@ namespace herd = modules::herd;
 constexpr const char* kActor = "demo";
 constexpr int64_t kMinute = 60'000'000;
 
+// The minute of the day at hh:mm.
+constexpr int64_t hm(int64_t hours, int64_t minutes = 0) { return hours * 60 + minutes; }
+
 // The clock the loader moves to the moment each record is dated, so the services' "today",
 // created_at and event times are those of the day it happened.
 class DatedClock final : public Clock {
@@ -57,27 +60,25 @@ struct DemoBreed {
 };
 
 constexpr DemoBreed kBreeds[] = {
-    {"HF", "Holstein Friesian", "dairy", "18", 279, "High-yield dairy breed", 21000, 355, 850,
-     35},
+    {"HF", "Holstein Friesian", "dairy", "18", 279, "High-yield dairy breed", 21000, 355, 850, 35},
     {"JER", "Jersey", "dairy", "12", 278, "Rich milk, high fat", 13500, 480, 905, 10},
-    {"SAH", "Sahiwal", "dairy", "10", 283, "Heat-tolerant zebu dairy breed", 11500, 460, 890,
-     15},
-    {"RCC", "Red Chittagong", "indigenous", "4.5", 283, "Local breed of Chattogram", 6500, 500,
-     900, 10},
+    {"SAH", "Sahiwal", "dairy", "10", 283, "Heat-tolerant zebu dairy breed", 11500, 460, 890, 15},
+    {"RCC", "Red Chittagong", "indigenous", "4.5", 283, "Local breed of Chattogram", 6500, 500, 900,
+     10},
     {"HFX", "Holstein x local cross", "dual", "12", 283, "Crossbred for local conditions", 15500,
      390, 860, 30},
 };
 
 constexpr const char* kCowNames[] = {
-    "Laxmi",   "Bela",    "Mala",   "Shapla", "Kajol",  "Rani",   "Moyna",  "Tuni",   "Champa",
-    "Sonali",  "Dhala",   "Kali",   "Lali",   "Putul",  "Megh",   "Jhumur", "Chumki", "Shimul",
-    "Padma",   "Jamuna",  "Meghna", "Tista",  "Rupa",   "Sathi",  "Bokul",  "Beli",   "Hena",
-    "Jui",     "Koli",    "Mukta",  "Nodi",   "Pakhi",  "Rupali", "Shikha", "Tara",   "Urmi",
-    "Anjana",  "Bristi",  "Chanda", "Doli",   "Ela",    "Fulki",  "Gouri",  "Hira",   "Ira",
-    "Joba",    "Kanon",   "Lata",   "Mohua",  "Nupur",  "Oishi",  "Parul",  "Rekha",  "Sima",
-    "Tumpa",   "Dipa",    "Ratri",  "Sandhya"};
-constexpr const char* kBullNames[] = {"Raja", "Sultan", "Badshah", "Bahadur", "Kalu", "Lal",
-                                      "Tiger", "Babu"};
+    "Laxmi",  "Bela",   "Mala",   "Shapla", "Kajol", "Rani",   "Moyna",  "Tuni",   "Champa",
+    "Sonali", "Dhala",  "Kali",   "Lali",   "Putul", "Megh",   "Jhumur", "Chumki", "Shimul",
+    "Padma",  "Jamuna", "Meghna", "Tista",  "Rupa",  "Sathi",  "Bokul",  "Beli",   "Hena",
+    "Jui",    "Koli",   "Mukta",  "Nodi",   "Pakhi", "Rupali", "Shikha", "Tara",   "Urmi",
+    "Anjana", "Bristi", "Chanda", "Doli",   "Ela",   "Fulki",  "Gouri",  "Hira",   "Ira",
+    "Joba",   "Kanon",  "Lata",   "Mohua",  "Nupur", "Oishi",  "Parul",  "Rekha",  "Sima",
+    "Tumpa",  "Dipa",   "Ratri",  "Sandhya"};
+constexpr const char* kBullNames[] = {"Raja", "Sultan", "Badshah", "Bahadur",
+                                      "Kalu", "Lal",    "Tiger",   "Babu"};
 
 // Fixed pseudo-random numbers: the same herd for the same farm day.
 class Rng {
@@ -135,7 +136,7 @@ class Loader {
 
  private:
   // Moves the clock to `minute` (local) of `day`, never past the real now.
-  void at(Day day, int64_t minute = 9 * 60) {
+  void at(Day day, int64_t minute = hm(9)) {
     clock_.set(std::min(now_, local_midnight_micros(day, offset_) + minute * kMinute));
   }
   std::string next_tag() {
@@ -201,8 +202,8 @@ class Loader {
 Status Loader::make_breeds() {
   at(today_ - 1500);
   for (const auto& b : kBreeds) {
-    herd::NewBreed in{b.code, b.name, b.kind, std::string(b.avg_yield), b.gestation,
-                      std::string(b.description)};
+    herd::NewBreed in{
+        b.code, b.name, b.kind, std::string(b.avg_yield), b.gestation, std::string(b.description)};
     SD_ASSIGN_OR_RETURN(auto made, breeds_.create(tx_, in, kActor));
     breed_ids_.push_back(made.id);
   }
@@ -228,7 +229,7 @@ Status Loader::make_bulls() {
     in.sex = "male";
     in.birth_date = today_ - (sold ? 3000 : 1900) - 150 * static_cast<Day>(i);
     in.acquisition_kind = "purchased";
-    in.acquisition_date = today_ - (sold ? 2200 : 1550) - 20 * static_cast<Day>(i);
+    in.acquisition_date = today_ - (sold ? 2200 : 1400) - 20 * static_cast<Day>(i);
     in.acquisition_cost = bdt(150000 + 20000 * static_cast<int64_t>(i));
     SD_ASSIGN_OR_RETURN(auto id, register_animal(in, *in.acquisition_date));
     bulls_.push_back(id);
@@ -340,7 +341,7 @@ Status Loader::calve(Cow& cow, Day day, std::optional<std::string> service_id) {
   calf.ear_tag = next_tag();
   calf.sex = rng_.next(2) == 0 ? "female" : "male";
   in.calf = calf;
-  at(day, 5 * 60);
+  at(day, hm(5));
   SD_RETURN_IF_ERROR(status_of(calvings_.record(tx_, in, kActor)));
   cow.calving = day;
   return {};
@@ -360,13 +361,13 @@ Result<std::string> Loader::serve(const std::string& animal_id, Day day, size_t 
     in.technician = "Abdul Hai (AI technician)";
   }
   in.heat_detection = "visual";
-  at(day, 8 * 60);
+  at(day, hm(8));
   SD_ASSIGN_OR_RETURN(auto made, breeding_.serve(tx_, in, kActor));
   return made.service.id;
 }
 
 Status Loader::confirm(const std::string& service_id, Day day) {
-  at(day, 10 * 60);
+  at(day, hm(10));
   herd::NewCheck check{day, "confirmed", std::string("echography")};
   return status_of(breeding_.check(tx_, service_id, check, kActor));
 }
@@ -417,9 +418,8 @@ Status Loader::make_young_stock() {
   }
   // Two young bulls kept for breeding.
   for (size_t i = 0; i < 2; ++i) {
-    SD_ASSIGN_OR_RETURN(auto id,
-                        born_on_farm("male", today_ - 430 - 70 * static_cast<Day>(i),
-                                     std::string(kBullNames[6 + i])));
+    SD_ASSIGN_OR_RETURN(auto id, born_on_farm("male", today_ - 430 - 70 * static_cast<Day>(i),
+                                              std::string(kBullNames[6 + i])));
     bulls_.push_back(id);
   }
   return {};
@@ -487,7 +487,7 @@ Status Loader::make_heifer_breeding() {
   }
   const std::string& again = open_heifers_[open_heifers_.size() - 8];
   SD_ASSIGN_OR_RETURN(auto first, serve(again, today_ - 60, rng_.next(4)));
-  at(today_ - 25, 10 * 60);
+  at(today_ - 25, hm(10));
   SD_RETURN_IF_ERROR(status_of(breeding_.check(
       tx_, first, herd::NewCheck{today_ - 25, "negative", std::string("echography")}, kActor)));
   SD_RETURN_IF_ERROR(status_of(serve(again, today_ - 21, rng_.next(4))));
@@ -505,7 +505,7 @@ Status Loader::make_health() {
     return adults[rng_.next(static_cast<uint32_t>(std::min(n, adults.size())))];
   };
   auto record = [&](herd::NewHealthRecord in) -> Status {
-    at(in.day, 11 * 60);
+    at(in.day, hm(11));
     return status_of(health_.record(tx_, std::move(in), kActor));
   };
   for (Day m = 11; m >= 0; --m) {
@@ -537,7 +537,7 @@ Status Loader::make_health() {
       w.status = "resolved";
       SD_RETURN_IF_ERROR(record(std::move(w)));
     }
-    for (int i = 0; i < 2 && m > 0; ++i) {
+    for (Day i = 0; i < 2 && m > 0; ++i) {
       herd::NewHealthRecord t;
       t.animal_id = pick(60);
       t.day = day + 7 + 9 * i;
@@ -610,7 +610,7 @@ Status Loader::make_milk() {
     const char* name;
     int64_t minute;
     double share;
-  } sessions[] = {{"morning", 6 * 60 + 30, 0.56}, {"evening", 17 * 60 + 30, 0.44}};
+  } sessions[] = {{"morning", hm(6, 30), 0.56}, {"evening", hm(17, 30), 0.44}};
   for (Day day = today_ - 90; day < today_; ++day) {
     for (const auto& s : sessions) {
       std::vector<Result<herd::MilkInput>> rows;
@@ -658,8 +658,8 @@ Status Loader::make_milk() {
 Status Loader::post_recent_milk() {
   SD_RETURN_IF_ERROR(status_of(herd::settle_milk_history(tx_, today_ - 2)));
   for (Day day = today_ - 2; day < today_; ++day) {
-    for (const auto& [session, minute] : {std::pair{"morning", 12 * 60 + 5},
-                                          std::pair{"evening", 23 * 60 + 5}}) {
+    for (const auto& [session, minute] :
+         {std::pair{"morning", hm(12, 5)}, std::pair{"evening", hm(23, 5)}}) {
       at(day, minute);
       SD_RETURN_IF_ERROR(status_of(herd::post_milk(tx_, dated_, day, session, "system")));
     }
@@ -669,10 +669,9 @@ Status Loader::post_recent_milk() {
 
 Status Loader::make_disposals() {
   auto dispose = [&](const std::string& id, const char* kind, Day day, const char* note) {
-    at(day, 14 * 60);
-    return status_of(
-        animals_.dispose(tx_, id, herd::Disposal{kind, day, std::string(note)}, std::nullopt,
-                         kActor));
+    at(day, hm(14));
+    return status_of(animals_.dispose(tx_, id, herd::Disposal{kind, day, std::string(note)},
+                                      std::nullopt, kActor));
   };
   const struct {
     const char* kind;
@@ -684,8 +683,8 @@ Status Loader::make_disposals() {
               {"dead", 75, "Milk fever"},
               {"dead", 190, "Tick fever (babesiosis)"}};
   for (size_t i = 0; i < std::size(cows); ++i) {
-    SD_RETURN_IF_ERROR(dispose(cows_[to_dispose_[i]].id, cows[i].kind, today_ - cows[i].ago,
-                               cows[i].note));
+    SD_RETURN_IF_ERROR(
+        dispose(cows_[to_dispose_[i]].id, cows[i].kind, today_ - cows[i].ago, cows[i].note));
   }
   SD_RETURN_IF_ERROR(dispose(bulls_[4], "sold", today_ - 200, "Sold at the Gabtoli cattle market"));
   SD_RETURN_IF_ERROR(dispose(bulls_[5], "sold", today_ - 150, "Sold for Eid"));
