@@ -109,10 +109,12 @@ struct Cow {
   size_t breed = 0;
   Day birth = 0;
   Day acquired = 0;
-  std::optional<Day> planned;  // the day of the calving the demo records for her
-  std::optional<Day> calving;  // once recorded
-  double factor = 1.0;         // her yield against her breed's
-  std::vector<Day> daughters;  // birth days of the offspring registered with her as dam
+  std::optional<Day> planned;    // the day of the calving the demo records for her
+  std::optional<Day> calving;    // once recorded
+  Day lactation_start = 0;       // for the lactation curve of her milk
+  std::optional<Day> last_milk;  // the day before her dry-off (a cow dry now)
+  double factor = 1.0;           // her yield against her breed's
+  std::vector<Day> daughters;    // birth days of the offspring registered with her as dam
 };
 
 class Loader {
@@ -173,6 +175,7 @@ class Loader {
   Status make_health();
   Status make_milk();
   Status post_recent_milk();
+  Status make_dry_offs();
   Status make_disposals();
 
   db::Connection& tx_;
@@ -344,6 +347,7 @@ Status Loader::calve(Cow& cow, Day day, std::optional<std::string> service_id) {
   at(day, hm(5));
   SD_RETURN_IF_ERROR(status_of(calvings_.record(tx_, in, kActor)));
   cow.calving = day;
+  cow.lactation_start = day;
   return {};
 }
 
@@ -440,10 +444,9 @@ Status Loader::make_cows_history() {
     if (cow.planned) SD_RETURN_IF_ERROR(calve(cow, *cow.planned, std::nullopt));
     SD_ASSIGN_OR_RETURN(auto service, serve(cow.id, served, rng_.next(4)));
     SD_RETURN_IF_ERROR(confirm(service, served + 38));
-    at(expected - 60);
-    herd::AnimalChanges dry;
-    dry.status = "dry";
-    SD_RETURN_IF_ERROR(status_of(animals_.update(tx_, cow.id, dry, std::nullopt, kActor)));
+    // Milked until her dry-off (recorded after the milk, below).
+    if (!cow.calving) cow.lactation_start = served - 90;
+    cow.last_milk = expected - 61;
   }
   // Cows in milk: served and confirmed from 110 days in milk; a service waiting for its
   // check between 45 and 110 days (due in the next days, or overdue); one served inside
@@ -598,7 +601,7 @@ double lactation_curve(Day dim) {
 Status Loader::make_milk() {
   std::vector<size_t> in_milk;
   for (size_t idx : milking_) in_milk.push_back(idx);
-  // Scale to about 900 L for yesterday.
+  // Scale to about 900 L for yesterday (the cows in milk now).
   double expected = 0;
   for (size_t idx : in_milk) {
     const Cow& c = cows_[idx];
@@ -606,6 +609,7 @@ Status Loader::make_milk() {
                 lactation_curve(today_ - 1 - *c.calving);
   }
   const double scale = 900'000.0 / expected;
+  for (size_t idx : dry_) in_milk.push_back(idx);  // milked until their dry-off
   const struct {
     const char* name;
     int64_t minute;
@@ -616,14 +620,15 @@ Status Loader::make_milk() {
       std::vector<Result<herd::MilkInput>> rows;
       for (size_t idx : in_milk) {
         const Cow& c = cows_[idx];
-        if (day < *c.calving + 4) continue;  // colostrum is not recorded
+        if (day < c.lactation_start + 4) continue;  // colostrum is not recorded
+        if (c.last_milk && day > *c.last_milk) continue;
         const DemoBreed& b = kBreeds[c.breed];
         herd::MilkInput in;
         in.animal_id = c.id;
         in.day = day;
         in.session = s.name;
-        double ml = static_cast<double>(b.peak_ml) * c.factor * lactation_curve(day - *c.calving) *
-                    scale * s.share * rng_.jitter(60);
+        double ml = static_cast<double>(b.peak_ml) * c.factor *
+                    lactation_curve(day - c.lactation_start) * scale * s.share * rng_.jitter(60);
         in.quantity_ml = std::max<int64_t>(500, static_cast<int64_t>(ml));
         in.fat = b.fat + static_cast<int64_t>(rng_.next(61)) - 30;
         in.snf = b.snf + static_cast<int64_t>(rng_.next(41)) - 22;
@@ -667,6 +672,17 @@ Status Loader::post_recent_milk() {
   return {};
 }
 
+Status Loader::make_dry_offs() {
+  for (size_t idx : dry_) {
+    const Cow& cow = cows_[idx];
+    at(*cow.last_milk + 1);
+    herd::AnimalChanges dry;
+    dry.status = "dry";
+    SD_RETURN_IF_ERROR(status_of(animals_.update(tx_, cow.id, dry, std::nullopt, kActor)));
+  }
+  return {};
+}
+
 Status Loader::make_disposals() {
   auto dispose = [&](const std::string& id, const char* kind, Day day, const char* note) {
     at(day, hm(14));
@@ -704,6 +720,7 @@ Status Loader::run() {
   SD_RETURN_IF_ERROR(make_health());
   SD_RETURN_IF_ERROR(make_milk());
   SD_RETURN_IF_ERROR(post_recent_milk());
+  SD_RETURN_IF_ERROR(make_dry_offs());
   return make_disposals();
 }
 

@@ -10,9 +10,9 @@ namespace smartdairy::app {
 // milk, 22 dry cows, 18 heifers in calf, 50 open heifers and 84 calves — plus 10 sold, dead
 // or culled animals kept in the history. Foundation cows and bulls were purchased; the
 // younger animals were born on the farm with a dam among the cows and a sire among the bulls
-// (the calves through calving records). 90 days of morning and evening milk of the cows in
-// milk (about 900 L a day), services and pregnancy checks (checks due and overdue, calvings
-// due within 30 days, one service inside the voluntary waiting period), a year of
+// (the calves through calving records). 90 days of morning and evening milk (about 900 L a
+// day; the dry cows until their dry-off), services and pregnancy checks (checks due and overdue,
+// calvings due within 30 days, one service inside the voluntary waiting period), a year of
 // vaccinations, dewormings and treatments, four cows with their milk withheld now.
 //
 // Everything goes through the herd services at the time it is dated, so events, withdrawal
