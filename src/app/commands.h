@@ -18,7 +18,7 @@ int user_add(const std::string& data_dir, const std::string& username, const std
 int user_passwd(const std::string& data_dir, const std::string& username, bool password_stdin);
 int user_list(const std::string& data_dir);
 
-// `smartdairy seed --demo`: loads the demo company unless it is already there.
+// `smartdairy seed --demo`: loads the demo company and its herd unless already there.
 int seed_demo(const std::string& data_dir);
 
 // `smartdairy analytics rebuild`: recomputes every analytics view from the source tables

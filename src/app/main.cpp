@@ -147,7 +147,8 @@ int run_cli(int argc, char** argv) {
 
   auto* seed = app.add_subcommand("seed", "Load demo data (same --data-dir as serve).");
   bool demo = false;
-  seed->add_flag("--demo", demo, "The demo company: customers, products and stock")->required();
+  seed->add_flag("--demo", demo, "The demo company (customers, products, stock) and its herd")
+      ->required();
   seed->add_option("--data-dir", data_dir, "Directory holding the database")
       ->envname("SMARTDAIRY_DATA_DIR")
       ->capture_default_str();

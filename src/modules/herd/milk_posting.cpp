@@ -114,6 +114,10 @@ Result<std::vector<MilkPosting>> post_ended_sessions(db::Connection& tx, const M
   return out;
 }
 
+Result<int64_t> settle_milk_history(db::Connection& tx, Day before) {
+  return store::settle_milk_before(tx, before);
+}
+
 Result<std::vector<MilkPosting>> list_milk_postings(db::Connection& c, std::optional<Day> from,
                                                     std::optional<Day> to, int64_t limit) {
   return store::list_milk_postings(c, from, to, limit);

@@ -31,6 +31,14 @@ Result<std::optional<MilkPosting>> post_milk(db::Connection& tx, const ModuleCon
 Result<std::vector<MilkPosting>> post_ended_sessions(db::Connection& tx, const ModuleContext& ctx,
                                                      const std::string& actor);
 
+// Milk history that never becomes a stock receipt, by the rule of `smartdairy herd
+// import-milk`: every record of a day before `before` whose saleable quantity has not reached
+// stock counts as already in stock (posted_ml = its saleable quantity, no posting), so that
+// post_ended_sessions leaves those days alone. For loading past records recorded through
+// MilkService (the demo herd), whose litres were sold long ago. Returns how many records it
+// marked. Requires: a write transaction.
+Result<int64_t> settle_milk_history(db::Connection& tx, Day before);
+
 // Postings of days from..to (inclusive, either open), oldest first, at most `limit`.
 Result<std::vector<MilkPosting>> list_milk_postings(db::Connection& c, std::optional<Day> from,
                                                     std::optional<Day> to, int64_t limit);

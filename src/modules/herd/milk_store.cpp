@@ -259,6 +259,15 @@ Status mark_posted(db::Connection& c, const std::string& record_id, const std::s
                    posting_id, posted_ml, record_id);
 }
 
+Result<int64_t> settle_milk_before(db::Connection& c, Day before) {
+  SD_RETURN_IF_ERROR(c.execute(
+      "UPDATE herd_milk_records SET posted_ml = CASE WHEN withheld = 1 OR grade = 'R' THEN 0 "
+      "ELSE quantity_ml END WHERE day < ? AND "
+      "posted_ml <> CASE WHEN withheld = 1 OR grade = 'R' THEN 0 ELSE quantity_ml END",
+      format_date(before)));
+  return c.changes();
+}
+
 Result<int64_t> last_posting_carry(db::Connection& c) {
   SD_ASSIGN_OR_RETURN(auto carry, c.scalar_int64("SELECT carry_ml FROM herd_milk_postings "
                                                  "ORDER BY rowid DESC LIMIT 1"));

@@ -71,6 +71,9 @@ Result<std::vector<UnpostedMilk>> unposted_milk(db::Connection& c, Day day,
 Result<std::vector<std::pair<Day, std::string>>> sessions_with_unposted_milk(db::Connection& c);
 Status mark_posted(db::Connection& c, const std::string& record_id, const std::string& posting_id,
                    int64_t posted_ml);
+// Sets posted_ml to the saleable quantity (no posting) of every unposted record of a day
+// before `before`; returns how many changed.
+Result<int64_t> settle_milk_before(db::Connection& c, Day before);
 
 // The carry of the latest posting (0 before the first).
 Result<int64_t> last_posting_carry(db::Connection& c);

@@ -445,6 +445,30 @@ TEST_F(MilkTest, TheServerPostsOnlySessionsThatHaveEnded) {
   EXPECT_EQ(on_hand("MILK-RAW"), 7);
 }
 
+TEST_F(MilkTest, SettledHistoryCountsAsInStockAndIsNeverPosted) {
+  put_product("MILK-RAW");
+  std::string c1 = put_animal("C1");
+  put_animal("C2");
+  Day old = kToday - 10;
+  put_treatment(c1, old - 1, old + 2);
+  ASSERT_TRUE(record(milking("C1", 9000, old)).ok());  // withheld: nothing to settle
+  ASSERT_TRUE(record(milking("C2", 7300, old)).ok());
+  ASSERT_TRUE(record(milking("C2", 6100, kToday - 2)).ok());
+  auto settled = tx([&](db::Connection& c) { return settle_milk_history(c, kToday - 2); });
+  ASSERT_TRUE(settled.ok()) << settled.error().message;
+  EXPECT_EQ(*settled, 1);  // only C2's old record; the day before `before` is not history
+  EXPECT_EQ(scalar("SELECT posted_ml FROM herd_milk_records WHERE quantity_ml = 7300"), 7300);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM herd_milk_records WHERE posting_id IS NOT NULL"), 0);
+  auto posted = tx([&](db::Connection& c) { return post_ended_sessions(c, ctx(), "system"); });
+  ASSERT_TRUE(posted.ok());
+  ASSERT_EQ(posted->size(), 1U);  // only the recent session reaches stock
+  EXPECT_EQ((*posted)[0].day, kToday - 2);
+  EXPECT_EQ(on_hand("MILK-RAW"), 6);
+  auto again = tx([&](db::Connection& c) { return settle_milk_history(c, kToday); });
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, 0);
+}
+
 TEST_F(MilkTest, AllOrNothingBatchSavesNothingAndReportsEveryBadRow) {
   put_animal("C1");
   put_animal("C2");
