@@ -1,5 +1,6 @@
 #include "modules/herd/milk_store.h"
 
+#include <algorithm>
 #include <string_view>
 
 namespace smartdairy::modules::herd::store {
@@ -91,6 +92,40 @@ Result<std::optional<MilkAnimal>> one_animal(Result<db::Query> query) {
   return std::optional<MilkAnimal>{read_animal(*query)};
 }
 
+// How many values one set-based look-up binds: "IN (?, ?, ...)" with kInChunk places.
+constexpr size_t kInChunk = 64;
+
+const std::string& in_list() {
+  static const std::string list = [] {
+    std::string s = "(";
+    for (size_t i = 0; i < kInChunk; ++i) s += i == 0 ? "?" : ", ?";
+    return s + ")";
+  }();
+  return list;
+}
+
+// Binds values[from, from + kInChunk) from parameter `first` on; past the end of `values`
+// the last value again (an IN list does not mind repeats). Requires: values not empty.
+void bind_chunk(db::Query& q, int first, const std::vector<std::string>& values, size_t from) {
+  for (size_t k = 0; k < kInChunk; ++k) {
+    q.bind(first + static_cast<int>(k), values[std::min(from + k, values.size() - 1)]);
+  }
+}
+
+Status animals_in(db::Connection& c, const std::string& sql, const std::vector<std::string>& keys,
+                  std::vector<MilkAnimal>& out) {
+  for (size_t from = 0; from < keys.size(); from += kInChunk) {
+    SD_ASSIGN_OR_RETURN(auto q, c.prepare(sql));
+    bind_chunk(q, 1, keys, from);
+    for (;;) {
+      SD_ASSIGN_OR_RETURN(bool row, q.step());
+      if (!row) break;
+      out.push_back(read_animal(q));
+    }
+  }
+  return {};
+}
+
 Result<std::optional<MilkRecord>> one_record(Result<db::Query> query) {
   if (!query.ok()) return std::move(query).error();
   SD_ASSIGN_OR_RETURN(bool row, query->step());
@@ -142,6 +177,68 @@ Result<std::vector<MilkWithdrawal>> all_milk_withdrawals(db::Connection& c) {
     auto until = parse_date(q.text(3));
     if (!from || !until) continue;
     out.push_back({q.text(0), q.text(1), *from, *until});
+  }
+  return out;
+}
+
+Result<std::vector<MilkAnimal>> find_milk_animals(db::Connection& c,
+                                                  const std::vector<std::string>& ids,
+                                                  const std::vector<std::string>& ear_tags) {
+  static const std::string by_id = std::string(kAnimalColumns) + "WHERE id IN " + in_list();
+  static const std::string by_tag = std::string(kAnimalColumns) + "WHERE ear_tag IN " + in_list();
+  std::vector<MilkAnimal> out;
+  SD_RETURN_IF_ERROR(animals_in(c, by_id, ids, out));
+  SD_RETURN_IF_ERROR(animals_in(c, by_tag, ear_tags, out));
+  return out;
+}
+
+Result<std::vector<MilkRecord>> milk_records_on(
+    db::Connection& c,
+    const std::vector<std::pair<Day, std::vector<std::string>>>& animals_by_day) {
+  static const std::string sql =
+      std::string(kRecordColumns) + "WHERE m.day = ? AND m.animal_id IN " + in_list();
+  std::vector<MilkRecord> out;
+  for (const auto& [day, animals] : animals_by_day) {
+    const std::string d = format_date(day);
+    for (size_t from = 0; from < animals.size(); from += kInChunk) {
+      SD_ASSIGN_OR_RETURN(auto q, c.prepare(sql));
+      q.bind(1, d);
+      bind_chunk(q, 2, animals, from);
+      for (;;) {
+        SD_ASSIGN_OR_RETURN(bool row, q.step());
+        if (!row) break;
+        out.push_back(read_record(q));
+      }
+    }
+  }
+  return out;
+}
+
+Result<std::vector<MilkWithdrawal>> milk_withdrawals_of(db::Connection& c,
+                                                        const std::vector<std::string>& animal_ids,
+                                                        Day from, Day to) {
+  // The conditions of withholding_treatment, for the days from..to at once.
+  static const std::string sql =
+      "SELECT id, animal_id, COALESCE(last_dose_date, day), milk_withdrawal_end "
+      "FROM herd_health_records WHERE milk_withdrawal_end IS NOT NULL "
+      "AND COALESCE(last_dose_date, day) <= ? AND ? < milk_withdrawal_end AND animal_id IN " +
+      in_list() + " ORDER BY milk_withdrawal_end DESC, id";
+  const std::string first = format_date(from);
+  const std::string last = format_date(to);
+  std::vector<MilkWithdrawal> out;
+  for (size_t at = 0; at < animal_ids.size(); at += kInChunk) {
+    SD_ASSIGN_OR_RETURN(auto q, c.prepare(sql));
+    q.bind(1, last);
+    q.bind(2, first);
+    bind_chunk(q, 3, animal_ids, at);
+    for (;;) {
+      SD_ASSIGN_OR_RETURN(bool row, q.step());
+      if (!row) break;
+      auto start = parse_date(q.text(2));
+      auto until = parse_date(q.text(3));
+      if (!start || !until) continue;
+      out.push_back({q.text(0), q.text(1), *start, *until});
+    }
   }
   return out;
 }
