@@ -75,8 +75,7 @@ bool same_values(const MilkRecord& a, const MilkRecord& b) {
          a.lactometer_clr == b.lactometer_clr && a.notes == b.notes;
 }
 
-Status append_event(db::Connection& tx, const Clock& clock, std::string type, const MilkRecord& r,
-                    const std::string& actor) {
+events::EventDraft event_draft(std::string type, const MilkRecord& r, const std::string& actor) {
   events::EventDraft d;
   d.type = std::move(type);
   d.aggregate_type = "milk_record";
@@ -89,7 +88,12 @@ Status append_event(db::Connection& tx, const Clock& clock, std::string type, co
                                         {"quantity_ml", r.quantity_ml},
                                         {"grade", r.grade},
                                         {"withheld", r.withheld}});
-  auto appended = events::append(tx, std::move(d), clock);
+  return d;
+}
+
+Status append_event(db::Connection& tx, const Clock& clock, std::string type, const MilkRecord& r,
+                    const std::string& actor) {
+  auto appended = events::append(tx, event_draft(std::move(type), r, actor), clock);
   if (!appended.ok()) return std::move(appended).error();
   return {};
 }
@@ -628,9 +632,31 @@ Result<BatchReport> MilkService::batch(db::Connection& tx,
     report.rolled_back = report.failed > 0;
     return report;
   }
+  // New records go in with multi-row INSERTs, their events likewise (a statement per row
+  // would journal the pages it touches again, each time); a correction first writes the new
+  // records before it, so the events keep the rows' order.
+  std::vector<const MilkRecord*> created;
+  auto flush = [&]() -> Status {
+    if (created.empty()) return {};
+    SD_RETURN_IF_ERROR(store::insert_milk_records(tx, created));
+    std::vector<events::EventDraft> drafts;
+    drafts.reserve(created.size());
+    for (const MilkRecord* r : created) drafts.push_back(event_draft("milk.recorded", *r, actor));
+    created.clear();
+    return events::append_all(tx, std::move(drafts), ctx_.clock);
+  };
   for (size_t i = 0; i < rows.size(); ++i) {
     if (!plans[i]) continue;
-    SD_RETURN_IF_ERROR(write(tx, ctx_, *plans[i], actor));
+    if (plans[i]->outcome == MilkOutcome::kCreated) {
+      created.push_back(&plans[i]->record);
+    } else if (plans[i]->outcome == MilkOutcome::kCorrected) {
+      SD_RETURN_IF_ERROR(flush());
+      SD_RETURN_IF_ERROR(write(tx, ctx_, *plans[i], actor));
+    }
+  }
+  SD_RETURN_IF_ERROR(flush());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (!plans[i]) continue;
     if (plans[i]->outcome != MilkOutcome::kUnchanged) ++report.saved;
     report.rows[i].record = std::move(plans[i]->record);
   }

@@ -266,6 +266,62 @@ Status insert_milk_record(db::Connection& c, const MilkRecord& r) {
       r.posting_id, r.posted_ml, r.recorded_by, r.notes, r.version, r.created_at, r.updated_at);
 }
 
+Status insert_milk_records(db::Connection& c, const std::vector<const MilkRecord*>& records) {
+  // 32, 16, ..., 1 rows a statement: six cached statements at most.
+  constexpr size_t kMaxRows = 32;
+  static const auto statements = [] {
+    std::vector<std::string> out(kMaxRows + 1);
+    for (size_t n = 1; n <= kMaxRows; n *= 2) {
+      std::string sql =
+          "INSERT INTO herd_milk_records (id, animal_id, day, session, quantity_ml, fat, snf, "
+          "protein, temperature_dc, scc, lactometer_clr, snf_computed, grade, withheld, "
+          "withheld_by, posting_id, posted_ml, recorded_by, notes, version, created_at, "
+          "updated_at) VALUES ";
+      for (size_t i = 0; i < n; ++i) {
+        sql += i == 0 ? "" : ", ";
+        sql += "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+      }
+      out[n] = std::move(sql);
+    }
+    return out;
+  }();
+  size_t at = 0;
+  while (at < records.size()) {
+    size_t n = kMaxRows;
+    while (n > records.size() - at) n /= 2;
+    SD_ASSIGN_OR_RETURN(auto q, c.prepare(statements[n]));
+    int index = 1;
+    for (size_t i = at; i < at + n; ++i) {
+      const MilkRecord& r = *records[i];
+      q.bind(index++, r.id);
+      q.bind(index++, r.animal_id);
+      q.bind(index++, format_date(r.day));
+      q.bind(index++, r.session);
+      q.bind(index++, r.quantity_ml);
+      q.bind(index++, r.fat);
+      q.bind(index++, r.snf);
+      q.bind(index++, r.protein);
+      q.bind(index++, r.temperature_dc);
+      q.bind(index++, r.scc);
+      q.bind(index++, r.lactometer_clr);
+      q.bind(index++, r.snf_computed);
+      q.bind(index++, r.grade);
+      q.bind(index++, r.withheld);
+      q.bind(index++, r.withheld_by);
+      q.bind(index++, r.posting_id);
+      q.bind(index++, r.posted_ml);
+      q.bind(index++, r.recorded_by);
+      q.bind(index++, r.notes);
+      q.bind(index++, r.version);
+      q.bind(index++, r.created_at);
+      q.bind(index++, r.updated_at);
+    }
+    SD_RETURN_IF_ERROR(q.run());
+    at += n;
+  }
+  return {};
+}
+
 Status update_milk_record(db::Connection& c, const MilkRecord& r) {
   return c.execute(
       "UPDATE herd_milk_records SET quantity_ml = ?, fat = ?, snf = ?, protein = ?, "

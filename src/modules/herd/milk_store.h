@@ -65,6 +65,9 @@ Result<std::optional<MilkRecord>> find_milk_record_at(db::Connection& c,
 // Requires: a write transaction. A second record for the same animal, day and session is a
 // conflict error from the UNIQUE index.
 Status insert_milk_record(db::Connection& c, const MilkRecord& r);
+// The same for many records, up to 32 a statement (a bulk write is not one statement, each
+// journaling the pages it touches again, per record).
+Status insert_milk_records(db::Connection& c, const std::vector<const MilkRecord*>& records);
 // Writes the measured values, grade, withholding, notes, version and updated_at.
 Status update_milk_record(db::Connection& c, const MilkRecord& r);
 // Records in id order after q.after, at most q.limit + 1.

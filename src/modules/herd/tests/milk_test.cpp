@@ -529,6 +529,16 @@ TEST_F(MilkTest, ABatchFindsTheAnimalsRecordsAndWithdrawalsOneMilkingWouldFind) 
   ASSERT_TRUE(report->rows[76].error);
   EXPECT_EQ(report->rows[76].error->code, "animal_not_found");
   EXPECT_EQ(report->rows[77].error->code, "animal_not_found");
+  // One milk.recorded a saved row, in the rows' order, with gap-free seqs (written 32 a
+  // statement).
+  EXPECT_EQ(events_of("milk.recorded").size(), 76U);  // with the one recorded before
+  EXPECT_EQ(scalar("SELECT MAX(seq) - MIN(seq) + 1 - COUNT(*) FROM events_log"), 0);
+  EXPECT_EQ(scalar("SELECT aggregate_id = '" + report->rows[0].record->id +
+                   "' FROM events_log WHERE seq = (SELECT MAX(seq) - 74 FROM events_log)"),
+            1);
+  EXPECT_EQ(scalar("SELECT aggregate_id = '" + report->rows[75].record->id +
+                   "' FROM events_log WHERE seq = (SELECT MAX(seq) FROM events_log)"),
+            1);
   // A correction in a batch finds the record saved before.
   MilkInput fix = again;
   fix.correction_reason = "wrong jar";
