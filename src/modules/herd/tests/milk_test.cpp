@@ -486,12 +486,14 @@ TEST_F(MilkTest, PerRowBatchKeepsTheGoodRows) {
 // the first 64 animals too, by id or by tag, over several days.
 TEST_F(MilkTest, ABatchFindsTheAnimalsRecordsAndWithdrawalsOneMilkingWouldFind) {
   std::vector<std::string> ids;
+  ids.reserve(70);
   for (int i = 0; i < 70; ++i) ids.push_back(put_animal("B" + std::to_string(i)));
   const Day dose = kToday - 4;
   std::string treatment = put_treatment(ids[66], dose, dose + 2);  // withheld kToday-4, -3
   MilkInput before = milking("B65", 5000, kToday - 2);
   ASSERT_TRUE(record(before).ok());
   std::vector<Result<MilkInput>> rows;
+  rows.reserve(78);
   for (int i = 0; i < 70; ++i) rows.emplace_back(milking("B" + std::to_string(i), 6000));
   for (Day d = kToday - 5; d <= kToday - 2; ++d) rows.emplace_back(milking(" b66 ", 4000, d));
   MilkInput again = milking("B65", 5200, kToday - 2);  // already there: a conflict
