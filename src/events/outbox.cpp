@@ -28,6 +28,53 @@ Result<Event> append(db::Connection& tx, EventDraft draft, const Clock& clock) {
   return ev;
 }
 
+namespace {
+// Up to kMaxRows events a statement: 32, 16, ..., 1 rows, so six cached statements at most.
+constexpr size_t kMaxRows = 32;
+
+const std::string& insert_rows(size_t rows) {
+  static const auto statements = [] {
+    std::vector<std::string> out(kMaxRows + 1);
+    for (size_t n = 1; n <= kMaxRows; n *= 2) {
+      std::string sql =
+          "INSERT INTO events_log (seq, id, type, aggregate_type, aggregate_id, occurred_at, "
+          "actor, data) VALUES ";
+      for (size_t i = 0; i < n; ++i)
+        sql += i == 0 ? "(?, ?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?, ?)";
+      out[n] = std::move(sql);
+    }
+    return out;
+  }();
+  return statements[rows];
+}
+}  // namespace
+
+Status append_all(db::Connection& tx, std::vector<EventDraft> drafts, const Clock& clock) {
+  if (drafts.empty()) return {};
+  SD_ASSIGN_OR_RETURN(int64_t seq, last_seq(tx));
+  size_t at = 0;
+  while (at < drafts.size()) {
+    size_t n = kMaxRows;
+    while (n > drafts.size() - at) n /= 2;
+    SD_ASSIGN_OR_RETURN(auto q, tx.prepare(insert_rows(n)));
+    int index = 1;
+    for (size_t i = at; i < at + n; ++i) {
+      EventDraft& d = drafts[i];
+      q.bind(index++, ++seq);
+      q.bind(index++, new_uuid_v7());
+      q.bind(index++, d.type);
+      q.bind(index++, d.aggregate_type);
+      q.bind(index++, d.aggregate_id);
+      q.bind(index++, clock.now_micros());
+      q.bind(index++, d.actor);
+      q.bind(index++, d.data);
+    }
+    SD_RETURN_IF_ERROR(q.run());
+    at += n;
+  }
+  return {};
+}
+
 Result<std::vector<Event>> read_after(db::Connection& conn, int64_t after, int64_t limit) {
   SD_ASSIGN_OR_RETURN(
       auto q, conn.query("SELECT seq, id, type, aggregate_type, aggregate_id, occurred_at, actor, "

@@ -22,6 +22,37 @@ using db::test::transact;
 
 class OutboxTest : public EventsTest {};
 
+// append_all writes 32, 16, ... rows a statement: 37 events after one already there get
+// seqs 2..38 in their order, each with its own id, as 37 appends would.
+TEST_F(OutboxTest, AppendAllKeepsTheOrderWithConsecutiveSeqs) {
+  writer().start();
+  auto first = transact(
+      writer(), [&](db::Connection& tx) { return append(tx, draft("order.placed"), clock_); });
+  ASSERT_TRUE(first.ok());
+  auto done = transact(writer(), [&](db::Connection& tx) -> Result<bool> {
+    std::vector<EventDraft> drafts;
+    drafts.reserve(37);
+    for (int i = 0; i < 37; ++i) drafts.push_back(draft("n." + std::to_string(i)));
+    SD_RETURN_IF_ERROR(append_all(tx, std::move(drafts), clock_));
+    return true;
+  });
+  ASSERT_TRUE(done.ok()) << done.error().message;
+  auto conn = open_reader(path());
+  auto stored = read_after(*conn, 1, 100);
+  ASSERT_TRUE(stored.ok());
+  ASSERT_EQ(stored->size(), 37u);
+  for (size_t i = 0; i < stored->size(); ++i) {
+    const Event& e = (*stored)[i];
+    EXPECT_EQ(e.seq, static_cast<int64_t>(i) + 2);
+    EXPECT_EQ(e.type, "n." + std::to_string(i));
+    EXPECT_TRUE(is_uuid(e.id));
+    EXPECT_EQ(e.actor, "tester");
+    if (i > 0) {
+      EXPECT_NE(e.id, (*stored)[i - 1].id);
+    }
+  }
+}
+
 TEST_F(OutboxTest, AppendAssignsSeqIdAndTimeAndKeepsTheEnvelope) {
   writer().start();
   auto first = transact(writer(), [&](db::Connection& tx) {

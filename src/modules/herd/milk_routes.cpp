@@ -117,7 +117,7 @@ asio::awaitable<Response> record_milk(Deps d, Request& req) {
     if (status == 201) resp.set_header("Location", "/api/v1/herd/milk/" + done.record.id);
     return resp;
   };
-  co_return co_await http::idempotent_write(d.idempotency, d.ctx.db.writer(), req, job);
+  co_return co_await http::idempotent_write(d.idempotency, d.ctx.db.writer(), req, std::move(job));
 }
 
 asio::awaitable<Response> record_batch(Deps d, Request& req) {
@@ -175,7 +175,7 @@ asio::awaitable<Response> record_batch(Deps d, Request& req) {
     }
     return Response::json(200, out);
   };
-  co_return co_await http::idempotent_write(d.idempotency, d.ctx.db.writer(), req, job);
+  co_return co_await http::idempotent_write(d.idempotency, d.ctx.db.writer(), req, std::move(job));
 }
 
 Result<MilkQuery> decode_list(const Request& req) {
@@ -268,7 +268,7 @@ asio::awaitable<Response> post_milk_route(Deps d, Request& req) {
     if (!posting) return Response::no_content();
     return Response::json(201, posting_json(*posting));
   };
-  co_return co_await http::idempotent_write(d.idempotency, d.ctx.db.writer(), req, job);
+  co_return co_await http::idempotent_write(d.idempotency, d.ctx.db.writer(), req, std::move(job));
 }
 
 asio::awaitable<Response> list_postings(Deps d, Request& req) {
@@ -312,7 +312,7 @@ asio::awaitable<Response> import_milk(Deps d, Request& req) {
     }
     return Response::json(200, out);
   };
-  co_return co_await http::idempotent_write(d.idempotency, d.ctx.db.writer(), req, job);
+  co_return co_await http::idempotent_write(d.idempotency, d.ctx.db.writer(), req, std::move(job));
 }
 
 }  // namespace

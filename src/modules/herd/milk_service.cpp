@@ -1,7 +1,11 @@
 #include "modules/herd/milk_service.h"
 
+#include <algorithm>
 #include <boost/json/serialize.hpp>
+#include <limits>
 #include <map>
+#include <set>
+#include <unordered_map>
 #include <utility>
 
 #include "core/json.h"
@@ -66,8 +70,7 @@ bool same_values(const MilkRecord& a, const MilkRecord& b) {
          a.lactometer_clr == b.lactometer_clr && a.notes == b.notes;
 }
 
-Status append_event(db::Connection& tx, const Clock& clock, std::string type, const MilkRecord& r,
-                    const std::string& actor) {
+events::EventDraft event_draft(std::string type, const MilkRecord& r, const std::string& actor) {
   events::EventDraft d;
   d.type = std::move(type);
   d.aggregate_type = "milk_record";
@@ -80,7 +83,12 @@ Status append_event(db::Connection& tx, const Clock& clock, std::string type, co
                                         {"quantity_ml", r.quantity_ml},
                                         {"grade", r.grade},
                                         {"withheld", r.withheld}});
-  auto appended = events::append(tx, std::move(d), clock);
+  return d;
+}
+
+Status append_event(db::Connection& tx, const Clock& clock, std::string type, const MilkRecord& r,
+                    const std::string& actor) {
+  auto appended = events::append(tx, event_draft(std::move(type), r, actor), clock);
   if (!appended.ok()) return std::move(appended).error();
   return {};
 }
@@ -95,6 +103,153 @@ std::string configured_sessions(const HerdSettings& s) {
   return out;
 }
 
+// What the rules look up: one statement per question for a single milking (DbSource), or
+// the answers for a whole batch fetched beforehand with a few set-based statements
+// (BatchSource). Both answer exactly as the single statements would.
+class Source {
+ public:
+  Source() = default;
+  Source(const Source&) = delete;
+  Source& operator=(const Source&) = delete;
+  virtual ~Source() = default;
+  virtual Result<std::optional<store::MilkAnimal>> animal(const std::string& id) = 0;
+  // `ear_tag` upper-case.
+  virtual Result<std::optional<store::MilkAnimal>> animal_by_tag(const std::string& ear_tag) = 0;
+  virtual Result<std::optional<MilkRecord>> record_at(const std::string& animal_id, Day day,
+                                                      const std::string& session) = 0;
+  // The treatment whose milk withdrawal covers the day (store::withholding_treatment).
+  virtual Result<std::optional<std::string>> withholding(const std::string& animal_id, Day day) = 0;
+};
+
+class DbSource final : public Source {
+ public:
+  explicit DbSource(db::Connection& tx) : tx_(tx) {}
+  Result<std::optional<store::MilkAnimal>> animal(const std::string& id) override {
+    return store::find_milk_animal(tx_, id);
+  }
+  Result<std::optional<store::MilkAnimal>> animal_by_tag(const std::string& ear_tag) override {
+    return store::find_milk_animal_by_tag(tx_, ear_tag);
+  }
+  Result<std::optional<MilkRecord>> record_at(const std::string& animal_id, Day day,
+                                              const std::string& session) override {
+    return store::find_milk_record_at(tx_, animal_id, day, session);
+  }
+  Result<std::optional<std::string>> withholding(const std::string& animal_id, Day day) override {
+    return store::withholding_treatment(tx_, animal_id, day);
+  }
+
+ private:
+  db::Connection& tx_;
+};
+
+// The answers for a batch's rows, fetched with a few set-based statements before any row is
+// planned (nothing is written while the rows are planned, so they stay true). A question
+// about something not fetched goes to the database like DbSource.
+class BatchSource final : public Source {
+ public:
+  explicit BatchSource(db::Connection& tx) : tx_(tx), db_(tx) {}
+
+  Status load(const std::vector<Result<MilkInput>>& rows, Day today) {
+    std::vector<std::string> ids;
+    std::vector<std::string> tags;
+    for (const auto& row : rows) {
+      if (!row.ok()) continue;
+      if (row->animal_id) {
+        if (is_uuid(*row->animal_id) && asked_ids_.insert(*row->animal_id).second) {
+          ids.push_back(*row->animal_id);
+        }
+      } else if (row->ear_tag) {
+        std::string tag = upper(trim(*row->ear_tag));
+        if (asked_tags_.insert(tag).second) tags.push_back(std::move(tag));
+      }
+    }
+    SD_ASSIGN_OR_RETURN(auto found, store::find_milk_animals(tx_, ids, tags));
+    for (auto& a : found) {
+      tag_to_id_.emplace(a.ear_tag, a.id);
+      std::string id = a.id;
+      animals_.emplace(std::move(id), std::move(a));
+    }
+    // The animal and day each row will be planned for (as resolve() finds them).
+    std::map<Day, std::vector<std::string>> by_day;
+    std::vector<std::string> animal_ids;
+    std::set<std::string> listed;
+    for (const auto& row : rows) {
+      if (!row.ok()) continue;
+      const store::MilkAnimal* a = nullptr;
+      if (row->animal_id) {
+        auto it = animals_.find(*row->animal_id);
+        if (it != animals_.end()) a = &it->second;
+      } else if (row->ear_tag) {
+        auto it = tag_to_id_.find(upper(trim(*row->ear_tag)));
+        if (it != tag_to_id_.end()) a = &animals_.at(it->second);
+      }
+      if (a == nullptr) continue;
+      const Day day = row->day.value_or(today);
+      if (fetched_days_.emplace(a->id, day).second) by_day[day].push_back(a->id);
+      if (listed.insert(a->id).second) animal_ids.push_back(a->id);
+      first_day_ = std::min(first_day_, day);
+      last_day_ = std::max(last_day_, day);
+    }
+    if (animal_ids.empty()) return {};
+    std::vector<std::pair<Day, std::vector<std::string>>> days(by_day.begin(), by_day.end());
+    SD_ASSIGN_OR_RETURN(auto records, store::milk_records_on(tx_, days));
+    for (auto& r : records) {
+      auto key = std::make_tuple(r.animal_id, r.day, r.session);
+      records_.emplace(std::move(key), std::move(r));
+    }
+    SD_ASSIGN_OR_RETURN(auto withdrawals,
+                        store::milk_withdrawals_of(tx_, animal_ids, first_day_, last_day_));
+    for (auto& w : withdrawals) withdrawals_[w.animal_id].push_back(std::move(w));
+    withdrawal_animals_ = std::move(listed);
+    return {};
+  }
+
+  Result<std::optional<store::MilkAnimal>> animal(const std::string& id) override {
+    if (!asked_ids_.contains(id)) return db_.animal(id);
+    auto it = animals_.find(id);
+    if (it == animals_.end()) return std::optional<store::MilkAnimal>{};
+    return std::optional<store::MilkAnimal>{it->second};
+  }
+  Result<std::optional<store::MilkAnimal>> animal_by_tag(const std::string& ear_tag) override {
+    if (!asked_tags_.contains(ear_tag)) return db_.animal_by_tag(ear_tag);
+    auto it = tag_to_id_.find(ear_tag);
+    if (it == tag_to_id_.end()) return std::optional<store::MilkAnimal>{};
+    return std::optional<store::MilkAnimal>{animals_.at(it->second)};
+  }
+  Result<std::optional<MilkRecord>> record_at(const std::string& animal_id, Day day,
+                                              const std::string& session) override {
+    if (!fetched_days_.contains({animal_id, day})) return db_.record_at(animal_id, day, session);
+    auto it = records_.find(std::make_tuple(animal_id, day, session));
+    if (it == records_.end()) return std::optional<MilkRecord>{};
+    return std::optional<MilkRecord>{it->second};
+  }
+  Result<std::optional<std::string>> withholding(const std::string& animal_id, Day day) override {
+    if (!withdrawal_animals_.contains(animal_id) || day < first_day_ || day > last_day_) {
+      return db_.withholding(animal_id, day);
+    }
+    auto it = withdrawals_.find(animal_id);
+    if (it == withdrawals_.end()) return std::optional<std::string>{};
+    for (const auto& w : it->second) {
+      if (w.from <= day && day < w.until) return std::optional<std::string>{w.id};
+    }
+    return std::optional<std::string>{};
+  }
+
+ private:
+  db::Connection& tx_;
+  DbSource db_;
+  std::set<std::string> asked_ids_;
+  std::set<std::string> asked_tags_;
+  std::unordered_map<std::string, store::MilkAnimal> animals_;  // by id
+  std::unordered_map<std::string, std::string> tag_to_id_;
+  std::set<std::pair<std::string, Day>> fetched_days_;  // {animal id, day}: records fetched
+  std::map<std::tuple<std::string, Day, std::string>, MilkRecord> records_;
+  std::set<std::string> withdrawal_animals_;
+  Day first_day_ = std::numeric_limits<Day>::max();
+  Day last_day_ = std::numeric_limits<Day>::min();
+  std::unordered_map<std::string, std::vector<store::MilkWithdrawal>> withdrawals_;
+};
+
 // Where a milking goes: the animal, the day and the session.
 struct Target {
   store::MilkAnimal animal;
@@ -102,13 +257,13 @@ struct Target {
   std::string session;
 };
 
-Result<Target> resolve(db::Connection& tx, const MilkInput& in, const HerdSettings& settings,
-                       Day today, int minute) {
+Result<Target> resolve(Source& src, const MilkInput& in, const HerdSettings& settings, Day today,
+                       int minute) {
   Target t;
   std::optional<store::MilkAnimal> animal;
   if (in.animal_id) {
     if (is_uuid(*in.animal_id)) {
-      SD_ASSIGN_OR_RETURN(animal, store::find_milk_animal(tx, *in.animal_id));
+      SD_ASSIGN_OR_RETURN(animal, src.animal(*in.animal_id));
     }
     if (!animal) {
       std::string which =
@@ -125,7 +280,7 @@ Result<Target> resolve(db::Connection& tx, const MilkInput& in, const HerdSettin
     }
   } else if (in.ear_tag) {
     std::string tag = upper(trim(*in.ear_tag));
-    SD_ASSIGN_OR_RETURN(animal, store::find_milk_animal_by_tag(tx, tag));
+    SD_ASSIGN_OR_RETURN(animal, src.animal_by_tag(tag));
     if (!animal) {
       Error e =
           Error::not_found("animal_not_found",
@@ -192,7 +347,7 @@ Error already_recorded(const MilkRecord& r) {
 }
 
 // Fills the measured values, SNF, grade and withholding of `r` from the input.
-Status evaluate(db::Connection& tx, const MilkInput& in, const HerdSettings& s, MilkRecord& r) {
+Status evaluate(Source& src, const MilkInput& in, const HerdSettings& s, MilkRecord& r) {
   r.quantity_ml = in.quantity_ml;
   r.fat = in.fat;
   r.protein = in.protein;
@@ -215,7 +370,7 @@ Status evaluate(db::Connection& tx, const MilkInput& in, const HerdSettings& s, 
   }
   r.notes = in.notes;
   r.grade = milk_grade(s, r);
-  SD_ASSIGN_OR_RETURN(r.withheld_by, store::withholding_treatment(tx, r.animal_id, r.day));
+  SD_ASSIGN_OR_RETURN(r.withheld_by, src.withholding(r.animal_id, r.day));
   r.withheld = r.withheld_by.has_value();
   return {};
 }
@@ -228,12 +383,11 @@ struct Plan {
   std::optional<MilkCorrection> audit;
 };
 
-Result<Plan> plan(db::Connection& tx, const ModuleContext& ctx, const MilkInput& in,
-                  const Target& t, const HerdSettings& settings, const std::string& actor,
-                  bool same_is_unchanged) {
+Result<Plan> plan(Source& src, const ModuleContext& ctx, const MilkInput& in, const Target& t,
+                  const HerdSettings& settings, const std::string& actor, bool same_is_unchanged) {
   const bool correction = in.correction_reason.has_value();
   SD_RETURN_IF_ERROR(check_animal(t.animal, correction));
-  SD_ASSIGN_OR_RETURN(auto existing, store::find_milk_record_at(tx, t.animal.id, t.day, t.session));
+  SD_ASSIGN_OR_RETURN(auto existing, src.record_at(t.animal.id, t.day, t.session));
   int64_t now = ctx.clock.now_micros();
   Plan p;
   if (!existing) {
@@ -248,7 +402,7 @@ Result<Plan> plan(db::Connection& tx, const ModuleContext& ctx, const MilkInput&
     r.ear_tag = t.animal.ear_tag;
     r.day = t.day;
     r.session = t.session;
-    SD_RETURN_IF_ERROR(evaluate(tx, in, settings, r));
+    SD_RETURN_IF_ERROR(evaluate(src, in, settings, r));
     r.recorded_by = actor;
     r.created_at = now;
     r.updated_at = now;
@@ -256,7 +410,7 @@ Result<Plan> plan(db::Connection& tx, const ModuleContext& ctx, const MilkInput&
   }
   p.record = *existing;
   MilkRecord& r = p.record;
-  SD_RETURN_IF_ERROR(evaluate(tx, in, settings, r));
+  SD_RETURN_IF_ERROR(evaluate(src, in, settings, r));
   if (!correction) {
     if (same_is_unchanged && same_values(r, *existing)) {
       p.record = std::move(*existing);
@@ -413,8 +567,9 @@ Result<MilkService::Recorded> MilkService::record(db::Connection& tx, const Milk
                                                   bool same_is_unchanged) const {
   SD_RETURN_IF_ERROR(check_milk_values(in));
   SD_ASSIGN_OR_RETURN(HerdSettings settings, store::load_settings(tx));
-  SD_ASSIGN_OR_RETURN(Target t, resolve(tx, in, settings, ctx_.today(), local_minute()));
-  SD_ASSIGN_OR_RETURN(Plan p, plan(tx, ctx_, in, t, settings, actor, same_is_unchanged));
+  DbSource src(tx);
+  SD_ASSIGN_OR_RETURN(Target t, resolve(src, in, settings, ctx_.today(), local_minute()));
+  SD_ASSIGN_OR_RETURN(Plan p, plan(src, ctx_, in, t, settings, actor, same_is_unchanged));
   SD_RETURN_IF_ERROR(write(tx, ctx_, p, actor));
   return Recorded{std::move(p.record), p.outcome};
 }
@@ -429,6 +584,10 @@ Result<BatchReport> MilkService::batch(db::Connection& tx,
   SD_ASSIGN_OR_RETURN(HerdSettings settings, store::load_settings(tx));
   const Day today = ctx_.today();
   const int minute = local_minute();
+  // The batch's animals, their records on the days concerned and their withdrawals: a few
+  // statements for the whole batch instead of three per row.
+  BatchSource src(tx);
+  SD_RETURN_IF_ERROR(src.load(rows, today));
   BatchReport report;
   std::vector<std::optional<Plan>> plans(rows.size());
   std::map<std::tuple<std::string, Day, std::string>, size_t> seen;
@@ -437,7 +596,7 @@ Result<BatchReport> MilkService::batch(db::Connection& tx,
       if (!rows[i].ok()) return rows[i].error();
       const MilkInput& in = *rows[i];
       SD_RETURN_IF_ERROR(check_milk_values(in));
-      SD_ASSIGN_OR_RETURN(Target t, resolve(tx, in, settings, today, minute));
+      SD_ASSIGN_OR_RETURN(Target t, resolve(src, in, settings, today, minute));
       auto key = std::make_tuple(t.animal.id, t.day, t.session);
       if (auto it = seen.find(key); it != seen.end()) {
         Error e = Error::conflict("duplicate_in_batch",
@@ -449,7 +608,7 @@ Result<BatchReport> MilkService::batch(db::Connection& tx,
         return e;
       }
       seen.emplace(std::move(key), i);
-      return plan(tx, ctx_, in, t, settings, actor, same_is_unchanged);
+      return plan(src, ctx_, in, t, settings, actor, same_is_unchanged);
     };
     BatchRow row;
     row.index = i;
@@ -468,9 +627,31 @@ Result<BatchReport> MilkService::batch(db::Connection& tx,
     report.rolled_back = report.failed > 0;
     return report;
   }
+  // New records go in with multi-row INSERTs, their events likewise (a statement per row
+  // would journal the pages it touches again, each time); a correction first writes the new
+  // records before it, so the events keep the rows' order.
+  std::vector<const MilkRecord*> created;
+  auto flush = [&]() -> Status {
+    if (created.empty()) return {};
+    SD_RETURN_IF_ERROR(store::insert_milk_records(tx, created));
+    std::vector<events::EventDraft> drafts;
+    drafts.reserve(created.size());
+    for (const MilkRecord* r : created) drafts.push_back(event_draft("milk.recorded", *r, actor));
+    created.clear();
+    return events::append_all(tx, std::move(drafts), ctx_.clock);
+  };
   for (size_t i = 0; i < rows.size(); ++i) {
     if (!plans[i]) continue;
-    SD_RETURN_IF_ERROR(write(tx, ctx_, *plans[i], actor));
+    if (plans[i]->outcome == MilkOutcome::kCreated) {
+      created.push_back(&plans[i]->record);
+    } else if (plans[i]->outcome == MilkOutcome::kCorrected) {
+      SD_RETURN_IF_ERROR(flush());
+      SD_RETURN_IF_ERROR(write(tx, ctx_, *plans[i], actor));
+    }
+  }
+  SD_RETURN_IF_ERROR(flush());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (!plans[i]) continue;
     if (plans[i]->outcome != MilkOutcome::kUnchanged) ++report.saved;
     report.rows[i].record = std::move(plans[i]->record);
   }

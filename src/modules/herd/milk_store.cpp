@@ -1,5 +1,6 @@
 #include "modules/herd/milk_store.h"
 
+#include <algorithm>
 #include <string_view>
 
 namespace smartdairy::modules::herd::store {
@@ -91,6 +92,40 @@ Result<std::optional<MilkAnimal>> one_animal(Result<db::Query> query) {
   return std::optional<MilkAnimal>{read_animal(*query)};
 }
 
+// How many values one set-based look-up binds: "IN (?, ?, ...)" with kInChunk places.
+constexpr size_t kInChunk = 64;
+
+const std::string& in_list() {
+  static const std::string list = [] {
+    std::string s = "(";
+    for (size_t i = 0; i < kInChunk; ++i) s += i == 0 ? "?" : ", ?";
+    return s + ")";
+  }();
+  return list;
+}
+
+// Binds values[from, from + kInChunk) from parameter `first` on; past the end of `values`
+// the last value again (an IN list does not mind repeats). Requires: values not empty.
+void bind_chunk(db::Query& q, int first, const std::vector<std::string>& values, size_t from) {
+  for (size_t k = 0; k < kInChunk; ++k) {
+    q.bind(first + static_cast<int>(k), values[std::min(from + k, values.size() - 1)]);
+  }
+}
+
+Status animals_in(db::Connection& c, const std::string& sql, const std::vector<std::string>& keys,
+                  std::vector<MilkAnimal>& out) {
+  for (size_t from = 0; from < keys.size(); from += kInChunk) {
+    SD_ASSIGN_OR_RETURN(auto q, c.prepare(sql));
+    bind_chunk(q, 1, keys, from);
+    for (;;) {
+      SD_ASSIGN_OR_RETURN(bool row, q.step());
+      if (!row) break;
+      out.push_back(read_animal(q));
+    }
+  }
+  return {};
+}
+
 Result<std::optional<MilkRecord>> one_record(Result<db::Query> query) {
   if (!query.ok()) return std::move(query).error();
   SD_ASSIGN_OR_RETURN(bool row, query->step());
@@ -146,6 +181,68 @@ Result<std::vector<MilkWithdrawal>> all_milk_withdrawals(db::Connection& c) {
   return out;
 }
 
+Result<std::vector<MilkAnimal>> find_milk_animals(db::Connection& c,
+                                                  const std::vector<std::string>& ids,
+                                                  const std::vector<std::string>& ear_tags) {
+  static const std::string by_id = std::string(kAnimalColumns) + "WHERE id IN " + in_list();
+  static const std::string by_tag = std::string(kAnimalColumns) + "WHERE ear_tag IN " + in_list();
+  std::vector<MilkAnimal> out;
+  SD_RETURN_IF_ERROR(animals_in(c, by_id, ids, out));
+  SD_RETURN_IF_ERROR(animals_in(c, by_tag, ear_tags, out));
+  return out;
+}
+
+Result<std::vector<MilkRecord>> milk_records_on(
+    db::Connection& c,
+    const std::vector<std::pair<Day, std::vector<std::string>>>& animals_by_day) {
+  static const std::string sql =
+      std::string(kRecordColumns) + "WHERE m.day = ? AND m.animal_id IN " + in_list();
+  std::vector<MilkRecord> out;
+  for (const auto& [day, animals] : animals_by_day) {
+    const std::string d = format_date(day);
+    for (size_t from = 0; from < animals.size(); from += kInChunk) {
+      SD_ASSIGN_OR_RETURN(auto q, c.prepare(sql));
+      q.bind(1, d);
+      bind_chunk(q, 2, animals, from);
+      for (;;) {
+        SD_ASSIGN_OR_RETURN(bool row, q.step());
+        if (!row) break;
+        out.push_back(read_record(q));
+      }
+    }
+  }
+  return out;
+}
+
+Result<std::vector<MilkWithdrawal>> milk_withdrawals_of(db::Connection& c,
+                                                        const std::vector<std::string>& animal_ids,
+                                                        Day from, Day to) {
+  // The conditions of withholding_treatment, for the days from..to at once.
+  static const std::string sql =
+      "SELECT id, animal_id, COALESCE(last_dose_date, day), milk_withdrawal_end "
+      "FROM herd_health_records WHERE milk_withdrawal_end IS NOT NULL "
+      "AND COALESCE(last_dose_date, day) <= ? AND ? < milk_withdrawal_end AND animal_id IN " +
+      in_list() + " ORDER BY milk_withdrawal_end DESC, id";
+  const std::string first = format_date(from);
+  const std::string last = format_date(to);
+  std::vector<MilkWithdrawal> out;
+  for (size_t at = 0; at < animal_ids.size(); at += kInChunk) {
+    SD_ASSIGN_OR_RETURN(auto q, c.prepare(sql));
+    q.bind(1, last);
+    q.bind(2, first);
+    bind_chunk(q, 3, animal_ids, at);
+    for (;;) {
+      SD_ASSIGN_OR_RETURN(bool row, q.step());
+      if (!row) break;
+      auto start = parse_date(q.text(2));
+      auto until = parse_date(q.text(3));
+      if (!start || !until) continue;
+      out.push_back({q.text(0), q.text(1), *start, *until});
+    }
+  }
+  return out;
+}
+
 Result<std::optional<MilkRecord>> find_milk_record(db::Connection& c, const std::string& id) {
   return one_record(c.query(std::string(kRecordColumns) + "WHERE m.id = ?", id));
 }
@@ -167,6 +264,62 @@ Status insert_milk_record(db::Connection& c, const MilkRecord& r) {
       r.id, r.animal_id, format_date(r.day), r.session, r.quantity_ml, r.fat, r.snf, r.protein,
       r.temperature_dc, r.scc, r.lactometer_clr, r.snf_computed, r.grade, r.withheld, r.withheld_by,
       r.posting_id, r.posted_ml, r.recorded_by, r.notes, r.version, r.created_at, r.updated_at);
+}
+
+Status insert_milk_records(db::Connection& c, const std::vector<const MilkRecord*>& records) {
+  // 32, 16, ..., 1 rows a statement: six cached statements at most.
+  constexpr size_t kMaxRows = 32;
+  static const auto statements = [] {
+    std::vector<std::string> out(kMaxRows + 1);
+    for (size_t n = 1; n <= kMaxRows; n *= 2) {
+      std::string sql =
+          "INSERT INTO herd_milk_records (id, animal_id, day, session, quantity_ml, fat, snf, "
+          "protein, temperature_dc, scc, lactometer_clr, snf_computed, grade, withheld, "
+          "withheld_by, posting_id, posted_ml, recorded_by, notes, version, created_at, "
+          "updated_at) VALUES ";
+      for (size_t i = 0; i < n; ++i) {
+        sql += i == 0 ? "" : ", ";
+        sql += "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+      }
+      out[n] = std::move(sql);
+    }
+    return out;
+  }();
+  size_t at = 0;
+  while (at < records.size()) {
+    size_t n = kMaxRows;
+    while (n > records.size() - at) n /= 2;
+    SD_ASSIGN_OR_RETURN(auto q, c.prepare(statements[n]));
+    int index = 1;
+    for (size_t i = at; i < at + n; ++i) {
+      const MilkRecord& r = *records[i];
+      q.bind(index++, r.id);
+      q.bind(index++, r.animal_id);
+      q.bind(index++, format_date(r.day));
+      q.bind(index++, r.session);
+      q.bind(index++, r.quantity_ml);
+      q.bind(index++, r.fat);
+      q.bind(index++, r.snf);
+      q.bind(index++, r.protein);
+      q.bind(index++, r.temperature_dc);
+      q.bind(index++, r.scc);
+      q.bind(index++, r.lactometer_clr);
+      q.bind(index++, r.snf_computed);
+      q.bind(index++, r.grade);
+      q.bind(index++, r.withheld);
+      q.bind(index++, r.withheld_by);
+      q.bind(index++, r.posting_id);
+      q.bind(index++, r.posted_ml);
+      q.bind(index++, r.recorded_by);
+      q.bind(index++, r.notes);
+      q.bind(index++, r.version);
+      q.bind(index++, r.created_at);
+      q.bind(index++, r.updated_at);
+    }
+    SD_RETURN_IF_ERROR(q.run());
+    at += n;
+  }
+  return {};
 }
 
 Status update_milk_record(db::Connection& c, const MilkRecord& r) {

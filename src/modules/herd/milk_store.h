@@ -42,6 +42,22 @@ struct MilkWithdrawal {
 };
 Result<std::vector<MilkWithdrawal>> all_milk_withdrawals(db::Connection& c);
 
+// Set-based look-ups for a batch of milkings: a few statements for the whole batch instead
+// of one per row. Each statement binds a fixed number of values (a shorter list repeats its
+// last value), so every batch reuses the same cached prepared statements.
+// The animals with these ids and these ear tags (upper-case); those not found are left out.
+Result<std::vector<MilkAnimal>> find_milk_animals(db::Connection& c,
+                                                  const std::vector<std::string>& ids,
+                                                  const std::vector<std::string>& ear_tags);
+// The records (every session) of the animals on each day: {day, animal ids}.
+Result<std::vector<MilkRecord>> milk_records_on(
+    db::Connection& c, const std::vector<std::pair<Day, std::vector<std::string>>>& animals_by_day);
+// The milk withdrawals of these animals that cover a day in [from, to], in the order
+// withholding_treatment picks them (the one ending last first, then by id).
+Result<std::vector<MilkWithdrawal>> milk_withdrawals_of(db::Connection& c,
+                                                        const std::vector<std::string>& animal_ids,
+                                                        Day from, Day to);
+
 Result<std::optional<MilkRecord>> find_milk_record(db::Connection& c, const std::string& id);
 Result<std::optional<MilkRecord>> find_milk_record_at(db::Connection& c,
                                                       const std::string& animal_id, Day day,
@@ -49,6 +65,9 @@ Result<std::optional<MilkRecord>> find_milk_record_at(db::Connection& c,
 // Requires: a write transaction. A second record for the same animal, day and session is a
 // conflict error from the UNIQUE index.
 Status insert_milk_record(db::Connection& c, const MilkRecord& r);
+// The same for many records, up to 32 a statement (a bulk write is not one statement, each
+// journaling the pages it touches again, per record).
+Status insert_milk_records(db::Connection& c, const std::vector<const MilkRecord*>& records);
 // Writes the measured values, grade, withholding, notes, version and updated_at.
 Status update_milk_record(db::Connection& c, const MilkRecord& r);
 // Records in id order after q.after, at most q.limit + 1.

@@ -505,6 +505,78 @@ TEST_F(MilkTest, PerRowBatchKeepsTheGoodRows) {
   EXPECT_EQ(events_of("milk.recorded").size(), 2U);
 }
 
+// A batch looks its animals, their records and their withdrawals up with a few statements
+// for all rows (64 values a statement): it must find what one milking at a time finds, past
+// the first 64 animals too, by id or by tag, over several days.
+TEST_F(MilkTest, ABatchFindsTheAnimalsRecordsAndWithdrawalsOneMilkingWouldFind) {
+  std::vector<std::string> ids;
+  ids.reserve(70);
+  for (int i = 0; i < 70; ++i) ids.push_back(put_animal("B" + std::to_string(i)));
+  const Day dose = kToday - 4;
+  std::string treatment = put_treatment(ids[66], dose, dose + 2);  // withheld kToday-4, -3
+  MilkInput before = milking("B65", 5000, kToday - 2);
+  ASSERT_TRUE(record(before).ok());
+  std::vector<Result<MilkInput>> rows;
+  rows.reserve(78);
+  for (int i = 0; i < 70; ++i) rows.emplace_back(milking("B" + std::to_string(i), 6000));
+  for (Day d = kToday - 5; d <= kToday - 2; ++d) rows.emplace_back(milking(" b66 ", 4000, d));
+  MilkInput again = milking("B65", 5200, kToday - 2);  // already there: a conflict
+  rows.emplace_back(again);
+  MilkInput by_id = milking("", 4100, kToday - 3);
+  by_id.ear_tag.reset();
+  by_id.animal_id = ids[69];
+  rows.emplace_back(by_id);
+  MilkInput not_uuid = by_id;
+  not_uuid.animal_id = "B69";
+  rows.emplace_back(not_uuid);
+  rows.emplace_back(milking("NOPE", 4000));
+  auto report =
+      tx([&](db::Connection& c) { return svc_->batch(c, rows, BatchMode::kPerRow, "farm1"); });
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  EXPECT_EQ(report->failed, 3);
+  EXPECT_EQ(report->saved, 75);
+  for (size_t i = 0; i < 70; ++i) {
+    ASSERT_TRUE(report->rows[i].record) << "row " << i;
+    EXPECT_EQ(report->rows[i].record->animal_id, ids[i]);
+    EXPECT_FALSE(report->rows[i].record->withheld);
+  }
+  const bool withheld[] = {false, true, true, false};  // kToday-5 .. kToday-2
+  for (size_t d = 0; d < 4; ++d) {
+    const auto& r = report->rows[70 + d].record;
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->withheld, withheld[d]) << "day " << d;
+    EXPECT_EQ(r->withheld_by, withheld[d] ? std::optional<std::string>(treatment) : std::nullopt);
+  }
+  ASSERT_TRUE(report->rows[74].error);
+  EXPECT_EQ(report->rows[74].error->code, "milk_already_recorded");
+  EXPECT_EQ(report->rows[74].error->message, record_error(again).message);
+  ASSERT_TRUE(report->rows[75].record);
+  EXPECT_EQ(report->rows[75].record->ear_tag, "B69");
+  ASSERT_TRUE(report->rows[76].error);
+  EXPECT_EQ(report->rows[76].error->code, "animal_not_found");
+  EXPECT_EQ(report->rows[77].error->code, "animal_not_found");
+  // One milk.recorded a saved row, in the rows' order, with gap-free seqs (written 32 a
+  // statement).
+  EXPECT_EQ(events_of("milk.recorded").size(), 76U);  // with the one recorded before
+  EXPECT_EQ(scalar("SELECT MAX(seq) - MIN(seq) + 1 - COUNT(*) FROM events_log"), 0);
+  EXPECT_EQ(scalar("SELECT aggregate_id = '" + report->rows[0].record->id +
+                   "' FROM events_log WHERE seq = (SELECT MAX(seq) - 74 FROM events_log)"),
+            1);
+  EXPECT_EQ(scalar("SELECT aggregate_id = '" + report->rows[75].record->id +
+                   "' FROM events_log WHERE seq = (SELECT MAX(seq) FROM events_log)"),
+            1);
+  // A correction in a batch finds the record saved before.
+  MilkInput fix = again;
+  fix.correction_reason = "wrong jar";
+  std::vector<Result<MilkInput>> fixes = {fix};
+  report =
+      tx([&](db::Connection& c) { return svc_->batch(c, fixes, BatchMode::kPerRow, "farm1"); });
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(report->rows[0].outcome, MilkOutcome::kCorrected);
+  EXPECT_EQ(report->rows[0].record->version, 2);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM herd_milk_records"), 76);
+}
+
 TEST_F(MilkTest, ListsWithFiltersAndPages) {
   std::string c1 = put_animal("C1");
   put_animal("C2");
