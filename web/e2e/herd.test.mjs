@@ -333,9 +333,15 @@ test('herd list filters by ear-tag prefix and links to the animal; a farm user g
       await page.waitForSelector('[data-testid=farm-withdrawals] a:has-text("PG-707")');
     }
     await page.click('[data-testid=nav-herd]');
+    // The demo herd fills the first page; the tag filter finds the test's cows.
+    await page.waitForSelector('table.list tbody tr');
+    await page.fill('[data-testid=herd-tag-filter]', 'PA');
     await page.waitForSelector('table.list tbody tr >> text=PA-101');
     await page.fill('[data-testid=herd-tag-filter]', 'PB');
-    await page.waitForFunction(() => document.querySelectorAll('table.list tbody tr').length === 1);
+    await page.waitForFunction(() => {
+      const rows = document.querySelectorAll('table.list tbody tr');
+      return rows.length === 1 && rows[0].textContent.includes('PB-202');
+    });
     await page.click('table.list tbody tr a');
     await page.waitForSelector('[data-testid=animal-title]:has-text("PB-202")');
     assertNoPageErrors();
@@ -384,7 +390,7 @@ test('a viewer sees the herd but no parlour form nor its menu entry (phone-sized
     await page.waitForSelector('[data-testid=read-only-notice]');
     assert.equal(await page.locator('[data-testid=milk-tag-input]').count(), 0);
     assert.equal(await page.locator('[data-testid=milk-row]').count(), 0);
-    await page.goto(server.base + '/herd');
+    await page.goto(server.base + '/herd?tag=PA');
     await page.waitForSelector('table.list tbody tr >> text=PA-101');
     assert.equal(await page.locator('text=Register animal').count(), 0);
     assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), 'horizontal overflow');
