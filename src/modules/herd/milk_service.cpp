@@ -339,8 +339,8 @@ Status check_animal(const store::MilkAnimal& a, bool correction) {
 Error already_recorded(const MilkRecord& r) {
   Error e = Error::conflict(
       "milk_already_recorded",
-      r.ear_tag + " already has a " + r.session + " record for " + format_date(r.day) + " (" +
-          r.id + ", " + std::to_string(r.quantity_ml) +
+      r.ear_tag + " already has a record for the " + r.session + " session of " +
+          format_date(r.day) + " (" + r.id + ", " + std::to_string(r.quantity_ml) +
           " ml). To change it, send the record again with \"correction\": {\"reason\": \"…\"}.");
   e.details = {"session", r.id};
   return e;

@@ -284,6 +284,8 @@ TEST_F(MilkTest, ASecondRecordOfTheSameSessionIsAConflictNamingTheFirst) {
   EXPECT_EQ(e.code, "milk_already_recorded");
   EXPECT_EQ(e.details.at(1), first->record.id);
   EXPECT_NE(e.message.find(first->record.id), std::string::npos);
+  EXPECT_NE(e.message.find("C1 already has a record for the morning session of"), std::string::npos)
+      << e.message;
   EXPECT_TRUE(record(milking("C1", 6000, kToday - 1, "evening")).ok());
 }
 
