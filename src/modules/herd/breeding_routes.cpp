@@ -10,6 +10,7 @@
 #include "http/error_response.h"
 #include "http/idempotent_write.h"
 #include "http/query_params.h"
+#include "modules/herd/animal_text.h"
 #include "modules/herd/health_fields.h"
 #include "modules/herd/herd_module.h"
 
@@ -35,10 +36,6 @@ constexpr size_t kMaxDate = 10;
 constexpr size_t kMaxWord = 32;
 constexpr size_t kMaxId = 64;
 constexpr int64_t kDefaultCalendarDays = 30;
-
-json::value text_json(const std::optional<std::string>& s) {
-  return s ? json::value(*s) : json::value();
-}
 
 json::object check_json(const PregnancyCheck& k) {
   return json::object{{"id", k.id},

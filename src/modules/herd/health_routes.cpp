@@ -11,6 +11,7 @@
 #include "http/error_response.h"
 #include "http/idempotent_write.h"
 #include "http/query_params.h"
+#include "modules/herd/animal_text.h"
 #include "modules/herd/health_fields.h"
 #include "modules/herd/herd_module.h"
 
@@ -40,10 +41,6 @@ constexpr size_t kMaxId = 64;
 
 json::value day_json(const std::optional<Day>& d) {
   return d ? json::value(format_date(*d)) : json::value();
-}
-
-json::value text_json(const std::optional<std::string>& s) {
-  return s ? json::value(*s) : json::value();
 }
 
 json::object record_json(const HealthRecord& r) {
