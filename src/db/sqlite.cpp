@@ -94,7 +94,26 @@ Connection::~Connection() {
   sqlite3_close_v2(db_);
 }
 
+namespace {
+// BEGIN, COMMIT, END, ROLLBACK (TO), or a SAVEPOINT that starts a transaction: the statements
+// after which a transaction cache is stale.
+bool ends_or_begins_transaction(std::string_view sql, bool in_transaction) {
+  size_t i = sql.find_first_not_of(" \t\r\n");
+  if (i == std::string_view::npos) return false;
+  auto starts = [&](std::string_view word) {
+    if (sql.size() - i < word.size()) return false;
+    for (size_t k = 0; k < word.size(); ++k) {
+      if ((sql[i + k] & ~0x20) != word[k]) return false;
+    }
+    return true;
+  };
+  return starts("BEGIN") || starts("COMMIT") || starts("END") || starts("ROLLBACK") ||
+         (!in_transaction && starts("SAVEPOINT"));
+}
+}  // namespace
+
 Status Connection::exec(std::string_view sql) {
+  if (ends_or_begins_transaction(sql, in_transaction())) tx_cache_ = {};
   std::string s(sql);
   char* err = nullptr;
   int rc = sqlite3_exec(db_, s.c_str(), nullptr, nullptr, &err);
@@ -107,6 +126,7 @@ Status Connection::exec(std::string_view sql) {
 }
 
 Result<Query> Connection::prepare(std::string_view sql) {
+  if (ends_or_begins_transaction(sql, in_transaction())) tx_cache_ = {};
   auto it = cache_.find(std::string(sql));
   if (it != cache_.end()) return Query(this, it->second);
   sqlite3_stmt* stmt = nullptr;
@@ -116,6 +136,8 @@ Result<Query> Connection::prepare(std::string_view sql) {
   cache_.emplace(std::string(sql), stmt);
   return Query(this, stmt);
 }
+
+bool Connection::in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
 
 int64_t Connection::changes() const { return sqlite3_changes64(db_); }
 

@@ -110,6 +110,17 @@ class Connection {
 
   Result<Query> prepare(std::string_view sql);
   int64_t changes() const;
+
+  // Values that mirror rows of the current write transaction, kept to skip a query per use.
+  // Cleared whenever a transaction begins or ends and on any rollback (to a savepoint too),
+  // so a cached value never outlives the rows it mirrors, nor sees another process's commit.
+  struct TransactionCache {
+    std::optional<int64_t> last_event_seq;  // MAX(seq) of events_log, see events/outbox.cpp
+  };
+  // Only meaningful inside an explicit transaction: outside one, every statement commits on its
+  // own and another connection may write in between, so callers check in_transaction().
+  TransactionCache& transaction_cache() { return tx_cache_; }
+  bool in_transaction() const;
   sqlite3* raw() { return db_; }
   const std::string& path() const { return path_; }
 
@@ -122,6 +133,7 @@ class Connection {
   sqlite3* db_;
   std::string path_;
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
+  TransactionCache tx_cache_;
 };
 
 // True when the error came from an SQLite I/O, disk-full or corruption failure: the

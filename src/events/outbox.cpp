@@ -15,16 +15,15 @@ Result<Event> append(db::Connection& tx, EventDraft draft, const Clock& clock) {
   ev.occurred_at = clock.now_micros();
   // seq = max + 1 under the single writer: gap-free, and a rolled-back savepoint gives its
   // number back. Portable to PostgreSQL, unlike rowid or a sequence (which leaves gaps).
-  SD_ASSIGN_OR_RETURN(
-      auto q, tx.query("INSERT INTO events_log (seq, id, type, aggregate_type, aggregate_id, "
-                       "occurred_at, actor, data) VALUES ((SELECT COALESCE(MAX(seq), 0) + 1 FROM "
-                       "events_log), ?, ?, ?, ?, ?, ?, ?) RETURNING seq",
-                       ev.id, ev.type, ev.aggregate_type, ev.aggregate_id, ev.occurred_at, ev.actor,
-                       ev.data));
-  SD_ASSIGN_OR_RETURN(bool row, q.step());
-  if (!row) return Error::internal("events_log insert returned no seq");
-  ev.seq = q.int64(0);
-  SD_RETURN_IF_ERROR(q.run());
+  SD_ASSIGN_OR_RETURN(ev.seq, last_seq(tx));
+  ++ev.seq;
+  SD_RETURN_IF_ERROR(
+      tx.execute("INSERT INTO events_log (seq, id, type, aggregate_type, "
+                 "aggregate_id, occurred_at, actor, data) VALUES (?, ?, ?, ?, ?, "
+                 "?, ?, ?)",
+                 ev.seq, ev.id, ev.type, ev.aggregate_type, ev.aggregate_id, ev.occurred_at,
+                 ev.actor, ev.data));
+  if (tx.in_transaction()) tx.transaction_cache().last_event_seq = ev.seq;
   return ev;
 }
 
@@ -70,6 +69,7 @@ Status append_all(db::Connection& tx, std::vector<EventDraft> drafts, const Cloc
       q.bind(index++, d.data);
     }
     SD_RETURN_IF_ERROR(q.run());
+    if (tx.in_transaction()) tx.transaction_cache().last_event_seq = seq;
     at += n;
   }
   return {};
@@ -99,6 +99,10 @@ Result<std::vector<Event>> read_after(db::Connection& conn, int64_t after, int64
 }
 
 Result<int64_t> last_seq(db::Connection& conn) {
+  // Inside a write transaction the last append's seq is remembered (the connection forgets it
+  // at every BEGIN, COMMIT and ROLLBACK); otherwise, and on a reader, it is looked up.
+  auto& cached = conn.transaction_cache().last_event_seq;
+  if (cached && conn.in_transaction()) return *cached;
   SD_ASSIGN_OR_RETURN(auto v, conn.scalar_int64("SELECT MAX(seq) FROM events_log"));
   return v.value_or(0);
 }

@@ -142,6 +142,51 @@ TEST_F(OutboxTest, SeqStaysGapFreeWhenSavepointsWithEventsRollBack) {
   EXPECT_EQ(*last_seq(*conn), 3);
 }
 
+// The writer remembers the last seq inside its transaction; events another connection (a CLI
+// command on the same file) commits between two batches must not be overwritten, and an
+// append after a nested savepoint's rollback reuses the number it gave back.
+TEST_F(OutboxTest, SeqFollowsEventsCommittedByAnotherConnectionBetweenBatches) {
+  writer().start();
+  auto first = transact(writer(), [&](db::Connection& tx) -> Result<Event> {
+    auto one = append(tx, draft("job.1"), clock_);
+    if (!one.ok()) return one.error();
+    return append(tx, draft("job.2"), clock_);
+  });
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  EXPECT_EQ(first->seq, 2);
+
+  auto other = db::Connection::open(path(), db::OpenMode::kReadWriteCreate);
+  ASSERT_TRUE(other.ok());
+  ASSERT_TRUE((*other)->exec("BEGIN IMMEDIATE").ok());
+  auto outside = append(**other, draft("cli.import"), clock_);
+  ASSERT_TRUE(outside.ok()) << outside.error().message;
+  EXPECT_EQ(outside->seq, 3);
+  ASSERT_TRUE((*other)->exec("COMMIT").ok());
+
+  auto next = transact(writer(), [&](db::Connection& tx) -> Result<Event> {
+    auto kept = append(tx, draft("job.4"), clock_);
+    if (!kept.ok()) return kept.error();
+    EXPECT_EQ(kept->seq, 4);
+    SD_RETURN_IF_ERROR(tx.exec("SAVEPOINT inner"));
+    auto dropped = append(tx, draft("job.dropped"), clock_);
+    EXPECT_TRUE(dropped.ok());
+    EXPECT_EQ(dropped->seq, 5);
+    SD_RETURN_IF_ERROR(tx.exec("ROLLBACK TO inner"));
+    SD_RETURN_IF_ERROR(tx.exec("RELEASE inner"));
+    return append(tx, draft("job.5"), clock_);
+  });
+  ASSERT_TRUE(next.ok()) << next.error().message;
+  EXPECT_EQ(next->seq, 5);
+
+  auto conn = open_reader(path());
+  auto all = read_after(*conn, 0, 100);
+  ASSERT_TRUE(all.ok());
+  std::vector<std::string> types;
+  for (const auto& ev : *all) types.push_back(std::to_string(ev.seq) + " " + ev.type);
+  EXPECT_EQ(types,
+            (std::vector<std::string>{"1 job.1", "2 job.2", "3 cli.import", "4 job.4", "5 job.5"}));
+}
+
 TEST_F(OutboxTest, ReadAfterReturnsOldestFirstUpToTheLimit) {
   auto conn = open_reader(path());
   EXPECT_EQ(*last_seq(*conn), 0);

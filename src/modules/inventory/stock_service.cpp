@@ -53,9 +53,14 @@ Status emit_lines(db::Connection& tx, const ModuleContext& ctx, const std::strin
   return {};
 }
 
-boost::json::object line_json(const StockLevel& level, int64_t qty, const std::string& res_id) {
+boost::json::object line_json(const StockLevel& level, int64_t qty) {
   boost::json::object o = level_json(level);
   o["qty"] = qty;
+  return o;
+}
+
+boost::json::object line_json(const StockLevel& level, int64_t qty, const std::string& res_id) {
+  boost::json::object o = line_json(level, qty);
   o["reservation_id"] = res_id;
   return o;
 }
@@ -223,9 +228,7 @@ Status reserve_for_order(db::Connection& tx, const ModuleContext& ctx, const std
       continue;
     }
     if (!short_lines.empty()) continue;
-    Reservation r{new_uuid_v7(), lines[i].sku, lines[i].qty, order_id, std::nullopt, "active", now};
-    SD_RETURN_IF_ERROR(store::insert_reservation(tx, r, actor));
-    reserved.push_back(line_json(*level, r.qty, r.id));
+    reserved.push_back(line_json(*level, lines[i].qty));
   }
   if (!short_lines.empty()) {
     std::vector<std::string> details;
@@ -247,40 +250,38 @@ Status reserve_for_order(db::Connection& tx, const ModuleContext& ctx, const std
 }
 
 Status release_for_order(db::Connection& tx, const ModuleContext& ctx, const std::string& order_id,
-                         const std::string& actor) {
-  SD_ASSIGN_OR_RETURN(auto held, store::active_reservations_for_order(tx, order_id));
-  if (held.empty()) return {};
+                         const std::vector<Demand>& lines, const std::string& actor) {
+  if (lines.empty()) return {};
   int64_t now = ctx.clock.now_micros();
   boost::json::array released;
-  for (const auto& r : held) {
-    SD_ASSIGN_OR_RETURN(auto level, store::reserve_returning(tx, r.sku, -r.qty, now));
-    if (!level) return Error::internal("release would make reserved negative for " + r.sku);
-    SD_RETURN_IF_ERROR(store::close_reservation(tx, r.id, "released", now));
-    released.push_back(line_json(*level, r.qty, r.id));
+  for (const auto& line : lines) {
+    SD_ASSIGN_OR_RETURN(auto level, store::reserve_returning(tx, line.sku, -line.qty, now));
+    if (!level) return Error::internal("release would make reserved negative for " + line.sku);
+    released.push_back(line_json(*level, line.qty));
   }
+  SD_RETURN_IF_ERROR(store::close_order_reservations(tx, order_id, "released", now));
   return emit_lines(tx, ctx, "stock.released", "order", order_id, actor, {{"order_id", order_id}},
                     std::move(released));
 }
 
 Status ship_for_order(db::Connection& tx, const ModuleContext& ctx, const std::string& order_id,
-                      const std::string& order_number, const std::string& actor) {
-  SD_ASSIGN_OR_RETURN(auto held, store::active_reservations_for_order(tx, order_id));
+                      const std::string& order_number, const std::vector<Demand>& lines,
+                      const std::string& actor) {
   int64_t now = ctx.clock.now_micros();
-  for (const auto& r : held) {
-    SD_ASSIGN_OR_RETURN(auto product, catalog::get_product(tx, r.sku));
-    SD_ASSIGN_OR_RETURN(bool unreserved, store::add_reserved(tx, r.sku, -r.qty, now));
-    SD_ASSIGN_OR_RETURN(bool shipped, store::add_on_hand(tx, r.sku, -r.qty, now));
+  for (const auto& line : lines) {
+    SD_ASSIGN_OR_RETURN(auto product, catalog::get_product(tx, line.sku));
+    SD_ASSIGN_OR_RETURN(bool unreserved, store::add_reserved(tx, line.sku, -line.qty, now));
+    SD_ASSIGN_OR_RETURN(bool shipped, store::add_on_hand(tx, line.sku, -line.qty, now));
     if (!unreserved || !shipped) {
-      return Error::internal("shipping " + r.sku + " would break the stock invariant");
+      return Error::internal("shipping " + line.sku + " would break the stock invariant");
     }
-    SD_RETURN_IF_ERROR(store::close_reservation(tx, r.id, "shipped", now));
-    SD_ASSIGN_OR_RETURN(auto level, level_of(tx, r.sku));
-    SD_RETURN_IF_ERROR(record_move(tx, ctx, product, -r.qty, "shipment", order_number, std::nullopt,
-                                   level.on_hand, actor));
+    SD_ASSIGN_OR_RETURN(auto level, level_of(tx, line.sku));
+    SD_RETURN_IF_ERROR(record_move(tx, ctx, product, -line.qty, "shipment", order_number,
+                                   std::nullopt, level.on_hand, actor));
     SD_RETURN_IF_ERROR(emit(tx, ctx, "stock.adjusted", actor, level,
-                            {{"qty", -r.qty}, {"reason", "shipment"}, {"order_id", order_id}}));
+                            {{"qty", -line.qty}, {"reason", "shipment"}, {"order_id", order_id}}));
   }
-  return {};
+  return store::close_order_reservations(tx, order_id, "shipped", now);
 }
 
 Result<Reservation> reserve(db::Connection& tx, const ModuleContext& ctx, const std::string& sku,

@@ -30,18 +30,24 @@ Result<StockLevel> set_reorder_point(db::Connection& tx, const ModuleContext& ct
 Result<StockLevel> adjust(db::Connection& tx, const ModuleContext& ctx, const Adjustment& adj,
                           const std::string& actor);
 
+// An order's reservation is its lines while it is placed: the order (sales) keeps them, so
+// reserving writes no row per line, only the SKUs' levels and one `stock.reserved` event. The
+// caller passes the same lines again to release or ship them, once (the order's status
+// transition table guarantees it).
+
 // Reserves every line or none: 409 insufficient_stock lists each short line.
 Status reserve_for_order(db::Connection& tx, const ModuleContext& ctx, const std::string& order_id,
                          const std::vector<Demand>& lines, const std::string& actor);
 
-// Releases the order's active reservations (cancel). `stock.released` per line.
+// Releases the order's reserved lines (cancel): one `stock.released` event with every line.
 Status release_for_order(db::Connection& tx, const ModuleContext& ctx, const std::string& order_id,
-                         const std::string& actor);
+                         const std::vector<Demand>& lines, const std::string& actor);
 
-// Ships the order's reservations: on hand and reserved both fall, a shipment move is
+// Ships the order's reserved lines: on hand and reserved both fall, a shipment move is
 // recorded and COGS is posted at the product's unit cost.
 Status ship_for_order(db::Connection& tx, const ModuleContext& ctx, const std::string& order_id,
-                      const std::string& order_number, const std::string& actor);
+                      const std::string& order_number, const std::vector<Demand>& lines,
+                      const std::string& actor);
 
 // A reservation made by hand (the seed's POST /inventory/{sku}/reserve), and its release.
 Result<Reservation> reserve(db::Connection& tx, const ModuleContext& ctx, const std::string& sku,

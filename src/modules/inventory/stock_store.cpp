@@ -82,13 +82,11 @@ Status insert_reservation(db::Connection& tx, const Reservation& r, const std::s
       r.id, r.sku, r.qty, r.order_id, r.reference, r.status, actor, r.created_at);
 }
 
-Result<std::vector<Reservation>> active_reservations_for_order(db::Connection& conn,
-                                                               std::string_view order_id) {
-  SD_ASSIGN_OR_RETURN(auto q, conn.query(std::string("SELECT ") + kReservationColumns +
-                                             " FROM reservations WHERE order_id = ? AND "
-                                             "status = 'active' ORDER BY id",
-                                         order_id));
-  return collect_rows<Reservation>(q, read_reservation);
+Status close_order_reservations(db::Connection& tx, std::string_view order_id,
+                                std::string_view status, int64_t now) {
+  return tx.execute(
+      "UPDATE reservations SET status = ?, closed_at = ? WHERE order_id = ? AND status = 'active'",
+      status, now, order_id);
 }
 
 Result<std::optional<Reservation>> find_reservation(db::Connection& conn, std::string_view id) {

@@ -23,8 +23,10 @@ Result<std::optional<StockLevel>> reserve_returning(db::Connection& tx, std::str
                                                     int64_t delta, int64_t now);
 Status insert_move(db::Connection& tx, const StockMove& move);
 Status insert_reservation(db::Connection& tx, const Reservation& r, const std::string& actor);
-Result<std::vector<Reservation>> active_reservations_for_order(db::Connection& conn,
-                                                               std::string_view order_id);
+// Closes the reservation rows of an order placed before an order's lines became its
+// reservation (none for orders placed since).
+Status close_order_reservations(db::Connection& tx, std::string_view order_id,
+                                std::string_view status, int64_t now);
 Result<std::optional<Reservation>> find_reservation(db::Connection& conn, std::string_view id);
 Status close_reservation(db::Connection& tx, std::string_view id, std::string_view status,
                          int64_t now);

@@ -210,11 +210,14 @@ Result<Order> change_status(db::Connection& tx, const ModuleContext& ctx, const 
     return e;
   }
   const OrderStatus from = o.status;
+  // A placed order's lines are its reservation (inventory keeps no row per line).
+  std::vector<inventory::Demand> reserved;
+  for (const auto& l : o.lines) reserved.push_back({l.sku, l.qty});
   if (*to == OrderStatus::kShipped) {
-    SD_RETURN_IF_ERROR(inventory::ship_for_order(tx, ctx, o.id, o.number, actor));
+    SD_RETURN_IF_ERROR(inventory::ship_for_order(tx, ctx, o.id, o.number, reserved, actor));
   } else if (*to == OrderStatus::kCancelled) {
     SD_RETURN_IF_ERROR(billing::on_order_cancelled(tx, ctx, o.id, o.number, actor));
-    SD_RETURN_IF_ERROR(inventory::release_for_order(tx, ctx, o.id, actor));
+    SD_RETURN_IF_ERROR(inventory::release_for_order(tx, ctx, o.id, reserved, actor));
   }
   o.status = *to;
   o.version += 1;

@@ -168,6 +168,62 @@ TEST_F(OrderFlowTest, OneStockReservedEventListsEveryLine) {
       << reserved[0].data;
 }
 
+// The order's lines are its reservation: placing writes no reservation row, and shipping or
+// cancelling moves the levels by the lines, once.
+TEST_F(OrderFlowTest, AnOrdersLinesAreItsReservation) {
+  std::string c = customer();
+  product("A", 100, 1500, 10);
+  product("B", 100, 1500, 10);
+  auto shipped = place(c, {{"A", 2, std::nullopt}, {"B", 3, std::nullopt}});
+  auto cancelled = place(c, {{"A", 4, std::nullopt}});
+  ASSERT_TRUE(shipped.ok() && cancelled.ok());
+  EXPECT_EQ(scalar("SELECT count(*) FROM reservations"), 0);
+  EXPECT_EQ(stock("A").reserved, 6);
+  ASSERT_TRUE(move(shipped->id, "shipped").ok());
+  EXPECT_EQ(stock("A").reserved, 4);
+  EXPECT_EQ(stock("A").on_hand, 8);
+  EXPECT_EQ(stock("B").reserved, 0);
+  EXPECT_EQ(stock("B").on_hand, 7);
+  ASSERT_TRUE(move(cancelled->id, "cancelled").ok());
+  EXPECT_EQ(stock("A").reserved, 0);
+  EXPECT_EQ(stock("A").on_hand, 8);
+  auto released = events_of("stock.released");
+  ASSERT_EQ(released.size(), 1u);
+  EXPECT_NE(released[0].data.find(R"("sku":"A","on_hand":8,"reserved":0,"available":8,)"),
+            std::string::npos)
+      << released[0].data;
+  EXPECT_FALSE(move(cancelled->id, "shipped").ok());
+  EXPECT_EQ(stock("A").on_hand, 8);
+}
+
+// Orders placed before the lines became the reservation have a reservation row per line:
+// shipping or cancelling them closes those rows, so none stays active.
+TEST_F(OrderFlowTest, ReservationRowsOfOrdersPlacedBeforeTheUpgradeAreClosed) {
+  std::string c = customer();
+  product("A", 100, 1500, 10);
+  auto shipped = place(c, {{"A", 2, std::nullopt}});
+  auto cancelled = place(c, {{"A", 3, std::nullopt}});
+  ASSERT_TRUE(shipped.ok() && cancelled.ok());
+  for (const auto* o : {&*shipped, &*cancelled}) {
+    ASSERT_TRUE(conn()
+                    .execute("INSERT INTO reservations (id, sku, qty, order_id, status, actor, "
+                             "created_at) VALUES (?, 'A', ?, ?, 'active', 't', 0)",
+                             o->id + "-r", o->lines[0].qty, o->id)
+                    .ok());
+  }
+  ASSERT_TRUE(move(shipped->id, "shipped").ok());
+  ASSERT_TRUE(move(cancelled->id, "cancelled").ok());
+  EXPECT_EQ(scalar("SELECT count(*) FROM reservations WHERE status = 'active'"), 0);
+  EXPECT_EQ(scalar("SELECT count(*) FROM reservations WHERE status = 'shipped' AND order_id = '" +
+                   shipped->id + "'"),
+            1);
+  EXPECT_EQ(scalar("SELECT count(*) FROM reservations WHERE status = 'released' AND order_id = '" +
+                   cancelled->id + "'"),
+            1);
+  EXPECT_EQ(stock("A").reserved, 0);
+  EXPECT_EQ(stock("A").on_hand, 8);
+}
+
 TEST_F(OrderFlowTest, PriceOverrideNeedsThePermission) {
   std::string c = customer();
   product("A", 1000, 1500, 10);
