@@ -117,6 +117,17 @@ void Writer::run_batch(std::deque<WriteJob>& batch) {
     }
     st = conn_->execute("RELEASE cmd");
   }
+  if (st.ok() && before_commit_) {
+    // The hook contains its own failures; one that escapes leaves the transaction in an
+    // unknown state, so the whole batch is rolled back and answered with a retryable error.
+    try {
+      before_commit_(*conn_);
+    } catch (const std::exception& ex) {
+      st = Error::unavailable("writer_hook_failed", std::string("before commit: ") + ex.what());
+    } catch (...) {
+      st = Error::unavailable("writer_hook_failed", "before commit: non-standard exception");
+    }
+  }
   if (st.ok()) st = conn_->exec("COMMIT");
   if (!st.ok()) {
     int code = sqlite3_extended_errcode(conn_->raw());

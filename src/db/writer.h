@@ -47,6 +47,11 @@ class Writer {
   // Queues a job. Refuses (503) when stopped, failed, or the queue is full.
   Status submit(WriteJob job);
 
+  // Runs after a batch's commands, inside its transaction, just before COMMIT (writer thread).
+  // What it writes commits (or rolls back) with the batch; it handles its own failures.
+  void set_before_commit(std::function<void(Connection&)> hook) {
+    before_commit_ = std::move(hook);
+  }
   // Runs after every successful commit, on the writer thread, before waiters complete.
   void set_after_commit(std::function<void(Connection&)> hook) { after_commit_ = std::move(hook); }
   // Runs once when the writer enters fail-stop.
@@ -72,6 +77,7 @@ class Writer {
   std::atomic<size_t> depth_{0};
   std::atomic<uint64_t> commits_{0};
   std::thread thread_;
+  std::function<void(Connection&)> before_commit_;
   std::function<void(Connection&)> after_commit_;
   std::function<void(const Error&)> on_fail_;
   BatchObserver observer_;

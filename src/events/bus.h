@@ -51,8 +51,41 @@ class DurableConsumer {
   int64_t offset() const { return offset_.load(std::memory_order_relaxed); }
   int64_t errors() const { return errors_.load(std::memory_order_relaxed); }
 
+  // In-batch runs (writer thread only). The bus runs the consumer inside the writer's batch,
+  // after the commands that appended its events and before COMMIT, in a savepoint of its
+  // own: its effects and cursor commit with the events, with no second commit and no wait
+  // for the next batch. A run that fails rolls back alone and is retried by a job.
+  // Returns the seq it applied up to, or -1 when it failed.
+  int64_t run_in_batch(db::Connection& tx);
+  // After the batch: `committed` says whether its COMMIT succeeded. Returns the seq the
+  // consumer is caught up to through its in-batch run, kNoBatchRun when it did not run in the
+  // batch (or more is left for a job), or kBatchRunFailed.
+  // `then` is what its batch-end hook asked to run after the commit: the bus runs it once it
+  // has handed the batch's events to its subscribers.
+  static constexpr int64_t kNoBatchRun = -1;
+  static constexpr int64_t kBatchRunFailed = -2;
+  struct BatchOutcome {
+    int64_t caught_up = kNoBatchRun;
+    std::function<void()> then;
+  };
+  BatchOutcome finish_batch(bool committed);
+  // The batch's last round appended nothing more: an in-batch run that succeeded has seen
+  // every event of its types up to `seq`, so it counts as caught up to it.
+  void batch_settled(int64_t seq);
+
  private:
   bool run(db::Connection& tx, size_t& processed, int64_t& new_offset);
+  struct BatchRun {
+    bool ran = false;
+    bool ok = false;
+    size_t processed = 0;
+    int64_t offset = -1;
+    uint64_t run_no = 0;
+  };
+  BatchRun batch_run_;  // writer thread only
+  // Runs (jobs and in-batch) numbered in the order they ran; the latest failed one.
+  uint64_t runs_ = 0;             // writer thread only
+  uint64_t last_failed_run_ = 0;  // writer thread only
 
   std::string name_;
   ConsumerFn fn_;
@@ -89,6 +122,10 @@ class Bus {
 
   // Hooks into the writer and catches every consumer up from its stored cursor.
   Status start(db::Connection& conn);
+  // Called by the writer before each commit, inside the batch's transaction: runs the
+  // consumers for the events the batch appended (and again for the events those runs
+  // append, a few rounds at most), each in its own savepoint.
+  void before_commit(db::Connection& tx);
   // Called by the writer after each commit (writer thread).
   void after_commit(db::Connection& conn);
 
@@ -96,6 +133,11 @@ class Bus {
   const std::vector<std::unique_ptr<DurableConsumer>>& consumers() const { return consumers_; }
 
  private:
+  // Hands the committed events to the subscribers and wakes (or counts as caught up) the
+  // consumers that did not finish them in the batch.
+  void publish_and_wake(db::Connection& conn,
+                        const std::vector<DurableConsumer::BatchOutcome>& in_batch);
+
   db::Writer& writer_;
   std::vector<std::unique_ptr<DurableConsumer>> consumers_;
   std::mutex mu_;

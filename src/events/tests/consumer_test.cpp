@@ -406,5 +406,64 @@ TEST_F(ConsumerTest, AFilteredConsumerThatWritesEventsEndsCaughtUp) {
   EXPECT_EQ(stored_cursor("invoicer"), 1);
 }
 
+// Consumers run inside the batch that appended their events, before its COMMIT: the
+// invoicer's invoice and the views' rows commit with the order, in one commit, and are there
+// when the order's waiter completes. A consumer that fails there rolls back alone.
+TEST_F(ConsumerTest, ConsumersRunInTheBatchThatAppendedTheirEvents) {
+  Bus bus(writer());
+  std::atomic<bool> views_fail{false};
+  DurableConsumer& invoicer =
+      bus.add_consumer("invoicer",
+                       [this](db::Connection& tx, const Event& ev) -> Status {
+                         if (ev.type != "order.created") return Status();
+                         SD_RETURN_IF_ERROR(record(tx, "invoicer", ev));
+                         auto out = append(tx, draft("invoice.issued"), clock_);
+                         return out.ok() ? Status() : Status(out.error());
+                       },
+                       {"order.created"});
+  DurableConsumer& views = bus.add_consumer("views",
+                                            [&](db::Connection& tx, const Event& ev) -> Status {
+                                              SD_RETURN_IF_ERROR(record(tx, "views", ev));
+                                              if (views_fail.load())
+                                                return Error::internal("the views tripped");
+                                              return Status();
+                                            },
+                                            {"order.created", "invoice.issued"});
+  WriterStopper stop_writer(writer());
+  auto conn = open_reader(path());
+  ASSERT_TRUE(bus.start(*conn).ok());
+  writer().start();
+  ASSERT_TRUE(eventually([&] { return invoicer.offset() == 0 && views.offset() == 0; }));
+  flush();
+
+  const uint64_t before = writer().commits();
+  append_committed(2, "order.created");
+  // No waiting: the run_write above returned once its batch committed.
+  EXPECT_EQ(writer().commits() - before, 1u);
+  EXPECT_EQ(applied_rows("invoicer"), 2);
+  EXPECT_EQ(applied_rows("views"), 4);      // both orders and both invoices
+  EXPECT_EQ(stored_cursor("invoicer"), 2);  // read past its own invoices at its next run
+  EXPECT_EQ(stored_cursor("views"), 4);
+  EXPECT_EQ(invoicer.offset(), 4);
+  EXPECT_EQ(views.offset(), 4);
+  flush();
+  EXPECT_EQ(writer().commits() - before, 2u) << "a consumer ran again after its batch";
+
+  // The views fail in the next batch: the order and its invoice commit, the views' run rolls
+  // back alone and is retried (at the next commit) once they recover.
+  views_fail.store(true);
+  append_committed(1, "order.created");
+  EXPECT_EQ(applied_rows("invoicer"), 3);
+  EXPECT_EQ(applied_rows("views"), 4);
+  EXPECT_EQ(stored_cursor("views"), 4);
+  EXPECT_TRUE(views.needs_retry());
+  EXPECT_LT(views.offset(), 6);
+  views_fail.store(false);
+  append_committed(1, "noise.happened");
+  ASSERT_TRUE(eventually([&] { return stored_cursor("views") == 7; }));
+  EXPECT_EQ(applied_rows("views"), 7);  // 5-7 applied once each
+  EXPECT_EQ(views.offset(), 7);
+}
+
 }  // namespace
 }  // namespace smartdairy::events
