@@ -3,6 +3,9 @@
 
   orders_report.py setup PORT TOKEN PRODUCTS     -> prints "CUSTOMER_ID SKU1,SKU2,..."
   orders_report.py invoices PORT TOKEN           -> order.created -> invoice.issued latency
+  orders_report.py visible PORT TOKEN CUSTOMER SKUS SECONDS
+                                                 -> beside the load, one order at a time: is its
+                                                    invoice readable once its 201 has arrived?
   orders_report.py snapshot PORT FILE            -> saves /metrics to FILE (a baseline)
   orders_report.py sample PORT SECONDS           -> writer queue depth and requests in flight,
                                                     sampled every 100 ms (run beside the load)
@@ -220,6 +223,29 @@ def invoices(port, token):
               f"p99 {pct(lat, 0.99):.2f} ms, max {lat[-1]:.2f} ms")
 
 
+def visible(port, token, customer, skus, seconds):
+    """Places orders one at a time for `seconds` and, as soon as each 201 arrives, reads the
+    order's invoice, again until it is there: the latency a client sees from "order
+    acknowledged" to "invoice readable" (none when the invoice committed with the order)."""
+    skus = skus.split(",")
+    deadline = time.time() + seconds
+    reads = []  # reads each order needed until its invoice was there
+    while time.time() < deadline:
+        order = must(port, "POST", "/api/v1/orders", token,
+                     {"customer_id": customer,
+                      "items": [{"sku": skus[len(reads) % len(skus)], "qty": 1}]}, 201)
+        n = 1
+        while not must(port, "GET", f"/api/v1/invoices?order_id={order['id']}", token, None,
+                       200)["items"]:
+            n += 1
+            time.sleep(0.0005)
+        reads.append(n)
+    if reads:
+        print(f"invoice readable once the order's 201 arrived (probe beside the load, "
+              f"{len(reads)} orders one at a time): {reads.count(1)} of {len(reads)} on the "
+              f"first read, at most {max(reads)} reads")
+
+
 def main():
     cmd = sys.argv[1]
     port = int(sys.argv[2]) if cmd != "fsync" else 0
@@ -227,6 +253,8 @@ def main():
         setup(port, sys.argv[3], int(sys.argv[4]))
     elif cmd == "invoices":
         invoices(port, sys.argv[3])
+    elif cmd == "visible":
+        visible(port, sys.argv[3], sys.argv[4], sys.argv[5], float(sys.argv[6]))
     elif cmd == "threads":
         threads(port, sys.argv[3])
     elif cmd == "fsync":

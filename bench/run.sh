@@ -99,7 +99,8 @@ echo "== writer: trivial durable commands (group commit, synchronous=FULL)"
 fi
 
 # Order to cash (issue 3): one run on a fresh database. Sets up a customer and 10 stocked
-# products, runs the load ("$@"), then prints the writer's histograms and the order ->
+# products, runs the load ("$@"; with PROBE=1 a probe beside it places one order at a time
+# and reads its invoice as soon as the 201 arrives), then prints the writer's histograms and the order ->
 # invoice.issued latency from the event log once the billing consumer has caught up.
 orders_run() {
   DATA=$DIR/orders-data
@@ -112,11 +113,19 @@ orders_run() {
   python3 "$HERE/orders_report.py" snapshot "$PORT" "$DIR/metrics-before.json"
   python3 "$HERE/orders_report.py" sample "$PORT" "$SECS" > "$DIR/sample.txt" &
   local sampler=$!
+  : > "$DIR/visible.txt"
+  local prober=""
+  if [ "${PROBE:-0}" = 1 ]; then
+    python3 "$HERE/orders_report.py" visible "$PORT" "$TOKEN" "$CUSTOMER" "$SKUS" "$SECS" \
+      > "$DIR/visible.txt" &
+    prober=$!
+  fi
   python3 "$HERE/orders_report.py" threads "$SERVER_PID" "$DIR/threads-before.json"
   "$@"
   python3 "$HERE/orders_report.py" threads "$SERVER_PID" "$DIR/threads-before.json"
   wait "$sampler" || true
-  cat "$DIR/sample.txt"
+  [ -z "$prober" ] || wait "$prober" || true
+  cat "$DIR/sample.txt" "$DIR/visible.txt"
   python3 "$HERE/orders_report.py" metrics "$PORT" "$DIR/metrics-before.json"
   python3 "$HERE/orders_report.py" invoices "$PORT" "$TOKEN"
   stop_server
@@ -137,7 +146,7 @@ orders_section() {
   orders_run orders_wrk
   for RATE in $ORDER_RATES; do
     echo "-- open loop: order_load at $RATE orders/s, $CONNS connections, ${SECS}s"
-    orders_run orders_paced
+    PROBE=1 orders_run orders_paced
   done
 }
 

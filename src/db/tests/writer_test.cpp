@@ -249,6 +249,49 @@ TEST(WriterTest, AfterCommitHookRunsBeforeWaitersComplete) {
   }
 }
 
+// The before-commit hook runs inside the batch after its commands, once per batch; what it
+// writes commits with the batch. One that throws rolls the whole batch back and answers it
+// with a retryable error; the writer carries on.
+TEST(WriterTest, BeforeCommitHookRunsOnceInTheBatchAfterItsCommands) {
+  TempDir dir;
+  auto db = open_db(dir.file("app.db"));
+  ASSERT_NE(db, nullptr);
+  Writer& writer = db->writer();
+  std::vector<int64_t> seen;  // items in the transaction at each call (writer thread)
+  std::atomic<bool> throw_next{false};
+  writer.set_before_commit([&](Connection& tx) {
+    if (throw_next.exchange(false)) throw std::runtime_error("hook tripped");
+    seen.push_back(scalar(tx, "SELECT count(*) FROM items WHERE name <> 'hook'"));
+    EXPECT_TRUE(insert_item(tx, "hook"));
+  });
+  // Five commands queued before start: one batch, one call after all five.
+  std::latch done(5);
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(writer
+                    .submit({[](Connection& tx) { return insert_item(tx, "order"); },
+                             [&](const Status& st) {
+                               EXPECT_TRUE(st.ok());
+                               done.count_down();
+                             }})
+                    .ok());
+  }
+  writer.start();
+  done.wait();
+  EXPECT_EQ(seen, (std::vector<int64_t>{5}));
+  EXPECT_EQ(writer.commits(), 1u);
+  EXPECT_EQ(scalar(*open_reader(dir.file("app.db")), "SELECT count(*) FROM items"), 6);
+
+  throw_next.store(true);
+  Status st = run_write(writer, [](Connection& tx) { return insert_item(tx, "rolled back"); });
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().code, "writer_hook_failed");
+  EXPECT_EQ(item_names(dir.file("app.db")).count("rolled back"), 0u);
+  EXPECT_FALSE(writer.failed());
+  ASSERT_TRUE(run_write(writer, [](Connection& tx) { return insert_item(tx, "after"); }).ok());
+  EXPECT_EQ(item_names(dir.file("app.db")).count("after"), 1u);
+  EXPECT_EQ(seen, (std::vector<int64_t>{5, 6}));
+}
+
 // Runs the fail-stop scenario with one kind of injected storage failure.
 void expect_fail_stop_keeps_acknowledged_rows(std::atomic<bool>& fault) {
   TempDir dir;
