@@ -1,5 +1,6 @@
-// Migrations 0023-0025 rebuild the order, invoice and journal line tables WITHOUT ROWID: a
-// database written before them keeps every line, and the ledger's lines stay immutable.
+// Migrations 0023-0026 rebuild the order, invoice and journal line tables WITHOUT ROWID and
+// the outbox without its secondary indexes: a database written before them keeps every line
+// and event, and the ledger's lines stay immutable.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -48,6 +49,8 @@ TEST(LinesUpgrade, LinesWrittenBeforeTheRebuildAreKept) {
       total_debit, total_credit) VALUES ('j', 0, '2026-12-01', 'Invoice', 'invoice', 'i', 't',
       300, 300);
     INSERT INTO journal_lines VALUES ('j', 1, '1100', 300, 0), ('j', 2, '4000', 0, 300);
+    INSERT INTO events_log VALUES (1, 'e1', 'order.created', 'order', 'o', 5, 't', '{"id":"o"}'),
+                                  (2, 'e2', 'invoice.issued', 'invoice', 'i', 6, 't', '{}');
   )sql")
                   .ok());
 
@@ -67,6 +70,14 @@ TEST(LinesUpgrade, LinesWrittenBeforeTheRebuildAreKept) {
   EXPECT_FALSE(conn.exec("UPDATE journal_lines SET debit = 1 WHERE entry_id = 'j'").ok());
   EXPECT_FALSE(conn.exec("DELETE FROM journal_lines WHERE entry_id = 'j'").ok());
   EXPECT_EQ(count("SELECT count(*) FROM pragma_foreign_key_check"), 0);
+  // The outbox keeps every event under its seq, as one B-tree.
+  EXPECT_EQ(count("SELECT count(*) FROM events_log WHERE seq = 1 AND id = 'e1' AND "
+                  "type = 'order.created' AND data = '{\"id\":\"o\"}'"),
+            1);
+  EXPECT_EQ(count("SELECT max(seq) FROM events_log"), 2);
+  EXPECT_EQ(count("SELECT count(*) FROM sqlite_master WHERE tbl_name = 'events_log' AND "
+                  "type = 'index'"),
+            0);
 }
 
 }  // namespace
