@@ -71,7 +71,20 @@ std::string Query::column_name(int col) const {
   return n == nullptr ? std::string() : std::string(n);
 }
 
+namespace {
+// Process-wide SQLite settings, applied once before the first connection. Memory statistics
+// off: with them on, every SQLite malloc and free takes a global mutex, and nothing here
+// reads them. (If something initialised SQLite first, e.g. a VFS shim, they stay as they are.)
+void configure_sqlite_once() {
+  static const bool configured = [] {
+    return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK;
+  }();
+  (void)configured;
+}
+}  // namespace
+
 Result<std::unique_ptr<Connection>> Connection::open(const std::string& path, OpenMode mode) {
+  configure_sqlite_once();
   sqlite3* db = nullptr;
   int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
   flags |= mode == OpenMode::kReadOnly ? SQLITE_OPEN_READONLY

@@ -1,6 +1,7 @@
 #include "db/writer.h"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
 
 #include <atomic>
@@ -531,6 +532,16 @@ TEST(MigrationsTest, ApplyIsIdempotentAndCurrentTracksNewOnes) {
   EXPECT_FALSE(*migrations_current(c, migrations));
   EXPECT_EQ(*apply_migrations(c, migrations), 1);
   EXPECT_TRUE(*migrations_current(c, migrations));
+}
+
+// SQLite's memory statistics are off for the process (each malloc would otherwise take a
+// global mutex): with them off, SQLite reports no memory in use while connections are open.
+TEST(ConnectionTest, SqliteMemoryStatisticsAreOff) {
+  TempDir dir;
+  auto conn = open_write_connection(dir.file("app.db"));
+  ASSERT_TRUE(conn.ok());
+  EXPECT_EQ(scalar(**conn, "SELECT count(*) FROM sqlite_master"), 0);
+  EXPECT_EQ(sqlite3_memory_used(), 0);
 }
 
 TEST(MigrationsTest, AFailingMigrationRollsBackTheWholeRun) {
