@@ -154,6 +154,9 @@ if section orders; then
   echo
   python3 "$HERE/orders_report.py" fsync "$DIR"
   echo
+  echo "== the storage floor: one order's SQL alone (order_rows: same schema and writer, no HTTP)"
+  for B in 32 64 1024; do "$BUILD/bench/order_rows" --batch "$B" --dir "$DIR/rows"; done
+  echo
   echo "== orders: POST /api/v1/orders (3 lines of 10 products), invoice by the billing consumer"
   orders_section
   SHIM=(LD_PRELOAD="$(realpath "$BUILD/bench/libslow_fsync_vfs.so")" FSYNC_DELAY_US=2000)
