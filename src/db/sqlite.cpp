@@ -152,6 +152,8 @@ Result<Query> Connection::prepare(std::string_view sql) {
 
 bool Connection::in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
 
+int Connection::last_error_code() const { return sqlite3_extended_errcode(db_); }
+
 int64_t Connection::changes() const { return sqlite3_changes64(db_); }
 
 Error Connection::last_error(std::string_view context) const {

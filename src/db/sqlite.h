@@ -121,6 +121,8 @@ class Connection {
   // own and another connection may write in between, so callers check in_transaction().
   TransactionCache& transaction_cache() { return tx_cache_; }
   bool in_transaction() const;
+  // The extended result code of the connection's last failed call.
+  int last_error_code() const;
   sqlite3* raw() { return db_; }
   const std::string& path() const { return path_; }
 

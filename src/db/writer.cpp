@@ -117,20 +117,29 @@ void Writer::run_batch(std::deque<WriteJob>& batch) {
     }
     st = conn_->execute("RELEASE cmd");
   }
+  int hook_code = -1;  // -1: the hook did not fail
   if (st.ok() && before_commit_) {
     // The hook contains its own failures; one that escapes leaves the transaction in an
-    // unknown state, so the whole batch is rolled back and answered with a retryable error.
+    // unknown state, so the whole batch is rolled back (or, after a storage failure, the
+    // writer stops).
     try {
       before_commit_(*conn_);
+    } catch (const BatchAborted& ex) {
+      hook_code = ex.sqlite_code();
+      st = Error::unavailable("writer_hook_failed", std::string("before commit: ") + ex.what());
     } catch (const std::exception& ex) {
+      hook_code = 0;
       st = Error::unavailable("writer_hook_failed", std::string("before commit: ") + ex.what());
     } catch (...) {
+      hook_code = 0;
       st = Error::unavailable("writer_hook_failed", "before commit: non-standard exception");
     }
   }
   if (st.ok()) st = conn_->exec("COMMIT");
   if (!st.ok()) {
-    int code = sqlite3_extended_errcode(conn_->raw());
+    // After a hook failure, the code it reported: the connection's last code may be from a
+    // failure the hook had already handled.
+    int code = hook_code >= 0 ? hook_code : sqlite3_extended_errcode(conn_->raw());
     if (is_storage_failure(code)) {
       // SQLite could not write or sync: never ack, never retry (SR-32).
       enter_fail_stop(st.error(), batch);

@@ -7,6 +7,8 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <stdexcept>
+#include <string>
 #include <thread>
 
 #include "core/result.h"
@@ -25,6 +27,20 @@ struct WriteJob {
 struct WriterOptions {
   size_t max_batch = 4096;     // commands per transaction
   size_t max_queue = 100'000;  // beyond this, submit() refuses with 503
+};
+
+// Thrown by a before-commit hook when the batch's transaction is in doubt (a savepoint it
+// opened could not be rolled back or released, or SQLite ended the transaction itself).
+// `sqlite_code` is the extended code of the statement that failed: a storage failure puts
+// the writer into fail-stop, anything else rolls the batch back with a retryable error.
+class BatchAborted : public std::runtime_error {
+ public:
+  BatchAborted(int sqlite_code, const std::string& what)
+      : std::runtime_error(what), sqlite_code_(sqlite_code) {}
+  int sqlite_code() const { return sqlite_code_; }
+
+ private:
+  int sqlite_code_;
 };
 
 // Called after each batch: how many commands, how long BEGIN..COMMIT took.

@@ -30,48 +30,52 @@ void DurableConsumer::skip_to(int64_t seq) {
   }
 }
 
+void DurableConsumer::note_run(uint64_t run_no, bool ok) {
+  uint64_t& latest = ok ? last_ok_run_ : last_failed_run_;
+  latest = std::max(latest, run_no);
+  needs_retry_.store(last_failed_run_ > last_ok_run_);
+}
+
+void DurableConsumer::raise_offset(int64_t seq) {
+  int64_t cur = offset_.load(std::memory_order_relaxed);
+  while (cur < seq && !offset_.compare_exchange_weak(cur, seq, std::memory_order_relaxed)) {
+  }
+}
+
 void DurableConsumer::wake() {
   pending_.store(true);
   if (scheduled_.exchange(true)) return;
-  auto processed = std::make_shared<size_t>(0);
-  auto new_offset = std::make_shared<int64_t>(-1);
-  auto run_no = std::make_shared<uint64_t>(0);
-  auto run_job = [this, processed, new_offset, run_no](db::Connection& tx) {
-    *run_no = ++runs_;
-    return run(tx, *processed, *new_offset);
+  struct JobRun {
+    uint64_t run_no = 0;
+    size_t processed = 0;
+    int64_t offset = -1;
+    std::function<void()> then;
   };
-  auto done = [this, processed, new_offset, run_no](const Status& commit) {
+  auto job = std::make_shared<JobRun>();
+  auto run_job = [this, job](db::Connection& tx) {
+    job->run_no = ++runs_;
+    return run(tx, job->processed, job->offset, job->then);
+  };
+  auto done = [this, job](const Status& commit) {
     scheduled_.store(false);
-    auto after = std::move(after_commit_);
-    after_commit_ = nullptr;
-    if (commit.ok() && after) after();
-    // A failed run rolls back and leaves new_offset unset. A success clears a failure only
-    // if it ran after it: an in-batch run later in the same batch may have failed.
-    const bool failed = !commit.ok() || *new_offset < 0;
-    const bool latest = *run_no > last_failed_run_;
-    if (failed) {
-      needs_retry_.store(true);
-      last_failed_run_ = std::max(last_failed_run_, *run_no);
-    } else if (latest) {
-      needs_retry_.store(false);
-    }
+    // A failed run rolls back and leaves its offset unset.
+    const bool ok = commit.ok() && job->offset >= 0;
+    note_run(job->run_no, ok);
     if (!commit.ok()) return;
-    if (*new_offset >= 0) {
-      int64_t caught_up = *new_offset;
-      // A filtered consumer not woken again during its run: nothing committed since (its own
-      // batch included — the bus checked it before this callback) concerns it.
-      if (latest && !types_.empty() && published_ != nullptr && !pending_.load()) {
+    if (job->then) job->then();
+    if (ok) {
+      int64_t caught_up = job->offset;
+      // A filtered consumer not woken again during its run, with no failure since: nothing
+      // committed since (its own batch included — the bus checked it before this callback)
+      // concerns it.
+      if (!needs_retry_.load() && !types_.empty() && published_ != nullptr && !pending_.load()) {
         caught_up = std::max(caught_up, published_->load());
       }
-      // Never backwards: an in-batch run of the same batch may have got further.
-      int64_t cur = offset_.load(std::memory_order_relaxed);
-      while (cur < caught_up &&
-             !offset_.compare_exchange_weak(cur, caught_up, std::memory_order_relaxed)) {
-      }
+      raise_offset(caught_up);  // never backwards: an in-batch run may have got further
     }
     // A full batch means there may be more; a wake-up that arrived while this run was
     // queued or running (events committed in the same batch) needs another run.
-    if (*processed == batch_ || pending_.load()) wake();
+    if (job->processed == batch_ || pending_.load()) wake();
   };
   Status st = writer_.submit(db::WriteJob{run_job, done});
   if (!st.ok()) {
@@ -80,7 +84,8 @@ void DurableConsumer::wake() {
   }
 }
 
-bool DurableConsumer::run(db::Connection& tx, size_t& processed, int64_t& new_offset) {
+bool DurableConsumer::run(db::Connection& tx, size_t& processed, int64_t& new_offset,
+                          std::function<void()>& then) {
   pending_.store(false);
   auto cursor = tx.scalar_int64("SELECT last_seq FROM consumer_offsets WHERE consumer = ?", name_);
   if (!cursor.ok()) return false;
@@ -109,29 +114,42 @@ bool DurableConsumer::run(db::Connection& tx, size_t& processed, int64_t& new_of
       name_, last, SystemClock::instance().now_micros());
   if (!st.ok()) return false;
   if (batch_end_) {
-    auto then = batch_end_(tx, last);
-    if (!then.ok()) {
+    auto after_commit = batch_end_(tx, last);
+    if (!after_commit.ok()) {
       errors_.fetch_add(1, std::memory_order_relaxed);
       log::error("consumer failed at the end of a batch; will retry the batch",
-                 {{"consumer", name_}, {"seq", last}, {"error", then.error().message}});
+                 {{"consumer", name_}, {"seq", last}, {"error", after_commit.error().message}});
       return false;
     }
-    after_commit_ = std::move(*then);
+    then = std::move(*after_commit);
   }
   processed = batch->size();
   new_offset = last;
   return true;
 }
 
+namespace {
+// The batch's transaction can no longer be trusted (our savepoint could not be opened, rolled
+// back or released, or SQLite ended the transaction itself, e.g. on an I/O error or a full
+// disk): thrown to the writer, which rolls the whole batch back or stops writing.
+[[noreturn]] void abort_batch(db::Connection& tx, const std::string& consumer, const char* step) {
+  throw db::BatchAborted(tx.last_error_code(),
+                         "consumer " + consumer + ": " + step + " failed inside the batch");
+}
+}  // namespace
+
 int64_t DurableConsumer::run_in_batch(db::Connection& tx) {
   if (batch_run_.ran && !batch_run_.ok) return -1;  // failed earlier in this batch
-  if (!tx.exec("SAVEPOINT consumer").ok()) return -1;
+  if (!tx.in_transaction() || !tx.exec("SAVEPOINT consumer").ok()) {
+    abort_batch(tx, name_, "SAVEPOINT");
+  }
   size_t processed = 0;
   int64_t new_offset = -1;
+  std::function<void()> then;
   bool ok = false;
-  batch_run_.run_no = ++runs_;
+  const uint64_t run_no = ++runs_;
   try {
-    ok = run(tx, processed, new_offset);
+    ok = run(tx, processed, new_offset, then);
   } catch (const std::exception& ex) {
     errors_.fetch_add(1, std::memory_order_relaxed);
     log::error("consumer threw; rolled back", {{"consumer", name_}, {"error", ex.what()}});
@@ -140,49 +158,52 @@ int64_t DurableConsumer::run_in_batch(db::Connection& tx) {
     log::error("consumer threw a non-standard exception; rolled back", {{"consumer", name_}});
   }
   if (!ok) {
-    // (run() has counted the failure.) Rolling back to our own savepoint cannot leave anything of
-    // this run behind; if even that fails the writer's COMMIT fails too, and the batch is answered
-    // with the error.
-    (void)tx.exec("ROLLBACK TO consumer");
-    (void)tx.exec("RELEASE consumer");
-    batch_run_ = {true, false, 0, -1, batch_run_.run_no};
+    // (run() has counted the failure.) Only a rollback to our own savepoint that leaves the
+    // batch's transaction open lets the batch go on without anything of this run.
+    if (!tx.in_transaction() || !tx.exec("ROLLBACK TO consumer").ok() || !tx.in_transaction()) {
+      abort_batch(tx, name_, "ROLLBACK TO");
+    }
+    if (!tx.exec("RELEASE consumer").ok()) abort_batch(tx, name_, "RELEASE");
+    batch_run_.ran = true;
+    batch_run_.ok = false;
+    batch_run_.run_no = run_no;
     return -1;
   }
-  if (!tx.exec("RELEASE consumer").ok()) {
-    batch_run_ = {true, false, 0, -1, batch_run_.run_no};
-    return -1;
-  }
+  if (!tx.exec("RELEASE consumer").ok()) abort_batch(tx, name_, "RELEASE");
   batch_run_.ran = true;
   batch_run_.ok = true;
+  batch_run_.run_no = run_no;
   batch_run_.processed = processed;
   batch_run_.offset = new_offset;
+  // The latest successful run's action (an earlier round's, if a later one has none).
+  if (then) batch_run_.then = std::move(then);
   return new_offset;
 }
 
 void DurableConsumer::batch_settled(int64_t seq) {
-  if (batch_run_.ran && batch_run_.ok) batch_run_.offset = std::max(batch_run_.offset, seq);
+  // A run that stopped at a full batch has more to read: it is not caught up to `seq`.
+  if (batch_run_.ran && batch_run_.ok && batch_run_.processed < batch_) {
+    batch_run_.offset = std::max(batch_run_.offset, seq);
+  }
 }
 
 DurableConsumer::BatchOutcome DurableConsumer::finish_batch(bool committed) {
-  BatchRun r = batch_run_;
-  batch_run_ = {};
+  BatchRun r = std::exchange(batch_run_, {});
   if (!r.ran) return {};
-  BatchOutcome out;
-  out.then = std::move(after_commit_);
-  after_commit_ = nullptr;
-  if (!committed || !r.ok) {
-    needs_retry_.store(true);
-    last_failed_run_ = std::max(last_failed_run_, r.run_no);
+  if (!committed) {
+    note_run(r.run_no, false);
     return {kBatchRunFailed, nullptr};
   }
-  if (r.run_no > last_failed_run_) needs_retry_.store(false);
-  int64_t cur = offset_.load(std::memory_order_relaxed);
-  while (cur < r.offset &&
-         !offset_.compare_exchange_weak(cur, r.offset, std::memory_order_relaxed)) {
-  }
+  note_run(r.run_no, r.ok);
+  // What an earlier successful round of this batch wrote has committed: its action runs even
+  // when a later round failed.
+  BatchOutcome out{kBatchRunFailed, std::move(r.then)};
+  if (!r.ok) return out;
+  raise_offset(r.offset);
   // A full run may have left more behind: a job picks it up.
   if (r.processed == batch_) {
     wake();
+    out.caught_up = kNoBatchRun;
     return out;
   }
   out.caught_up = r.offset;

@@ -54,8 +54,10 @@ class DurableConsumer {
   // In-batch runs (writer thread only). The bus runs the consumer inside the writer's batch,
   // after the commands that appended its events and before COMMIT, in a savepoint of its
   // own: its effects and cursor commit with the events, with no second commit and no wait
-  // for the next batch. A run that fails rolls back alone and is retried by a job.
-  // Returns the seq it applied up to, or -1 when it failed.
+  // for the next batch. A run that fails rolls back alone and is retried by a job at the next
+  // commit that appends events. Returns the seq it applied up to, or -1 when it failed.
+  // Throws db::BatchAborted when its savepoint cannot be opened, rolled back or released
+  // (the batch's transaction is then in doubt).
   int64_t run_in_batch(db::Connection& tx);
   // After the batch: `committed` says whether its COMMIT succeeded. Returns the seq the
   // consumer is caught up to through its in-batch run, kNoBatchRun when it did not run in the
@@ -74,17 +76,25 @@ class DurableConsumer {
   void batch_settled(int64_t seq);
 
  private:
-  bool run(db::Connection& tx, size_t& processed, int64_t& new_offset);
+  // One run: applies up to batch_ events after the stored cursor and moves it. `then` gets the
+  // batch-end hook's after-commit action.
+  bool run(db::Connection& tx, size_t& processed, int64_t& new_offset, std::function<void()>& then);
+  // Records how run `run_no` ended; a failure newer than the last success needs a retry.
+  void note_run(uint64_t run_no, bool ok);
+  void raise_offset(int64_t seq);  // the in-memory offset never moves back
+
   struct BatchRun {
     bool ran = false;
     bool ok = false;
     size_t processed = 0;
     int64_t offset = -1;
     uint64_t run_no = 0;
+    std::function<void()> then;  // the latest successful round's after-commit action
   };
   BatchRun batch_run_;  // writer thread only
-  // Runs (jobs and in-batch) numbered in the order they ran; the latest failed one.
+  // Runs (jobs and in-batch) numbered in the order they ran; the latest of each outcome.
   uint64_t runs_ = 0;             // writer thread only
+  uint64_t last_ok_run_ = 0;      // writer thread only
   uint64_t last_failed_run_ = 0;  // writer thread only
 
   std::string name_;
@@ -100,7 +110,6 @@ class DurableConsumer {
   std::atomic<bool> needs_retry_{false};
   std::atomic<int64_t> errors_{0};
   BatchEnd batch_end_;
-  std::function<void()> after_commit_;  // writer thread only
 };
 
 // In-process event bus: after every commit, reads the events it has not yet published from

@@ -465,5 +465,46 @@ TEST_F(ConsumerTest, ConsumersRunInTheBatchThatAppendedTheirEvents) {
   EXPECT_EQ(views.offset(), 7);
 }
 
+// A consumer that ends the batch's transaction itself (as SQLite does on an I/O error or a
+// full disk) leaves nothing to roll back to: the bus must not carry on in a new transaction of
+// its own, but abort the batch — its commands are answered with an error, nothing of it is
+// kept, and the writer goes on with the next batch.
+TEST_F(ConsumerTest, AConsumerThatEndsTheTransactionAbortsTheBatch) {
+  Bus bus(writer());
+  std::atomic<bool> sabotage{false};
+  bus.add_consumer("saboteur",
+                   [&](db::Connection& tx, const Event& ev) -> Status {
+                     if (sabotage.exchange(false)) {
+                       EXPECT_TRUE(tx.exec("ROLLBACK").ok());
+                       return Error::internal("the transaction is gone");
+                     }
+                     return record(tx, "saboteur", ev);
+                   },
+                   {"order.created"});
+  DurableConsumer& views = bus.add_consumer("views", recorder("views"), {"order.created"});
+  WriterStopper stop_writer(writer());
+  auto conn = open_reader(path());
+  ASSERT_TRUE(bus.start(*conn).ok());
+  writer().start();
+  ASSERT_TRUE(eventually([&] { return views.offset() == 0; }));
+  flush();
+
+  sabotage.store(true);
+  Status st = run_write(writer(), [this](db::Connection& tx) {
+    return append(tx, draft("order.created"), clock_).ok();
+  });
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().code, "writer_hook_failed");
+  EXPECT_FALSE(writer().failed());
+  EXPECT_EQ(query("SELECT count(*) FROM events_log WHERE ? IS NOT NULL", "-"), 0);
+  EXPECT_EQ(applied_rows("views"), 0);
+
+  // The next batch runs normally, in one transaction of the writer's.
+  append_committed(1, "order.created");
+  EXPECT_EQ(applied_rows("saboteur"), 1);
+  EXPECT_EQ(applied_rows("views"), 1);
+  EXPECT_EQ(stored_cursor("views"), 1);
+}
+
 }  // namespace
 }  // namespace smartdairy::events
