@@ -249,13 +249,17 @@ Status Bus::start(db::Connection& conn) {
 void Bus::before_commit(db::Connection& tx) {
   // A run left over from a batch whose COMMIT failed: its effects are gone, retry by a job.
   for (auto& c : consumers_) (void)c->finish_batch(false);
-  int64_t scanned = published_.load();
+  const int64_t from = published_.load();
+  batch_types_.reset();
+  std::vector<std::string> seen;
+  int64_t scanned = from;
   auto last = last_seq(tx);
   // Rounds: the invoicer's invoice.issued, appended in round one, is for the views in round
   // two. Consumers that write no events end it after one or two rounds.
   for (int round = 0; round < 4 && last.ok() && *last > scanned; ++round) {
     auto types = distinct_types(tx, scanned, *last);
     if (!types.ok()) return;
+    seen.insert(seen.end(), types->begin(), types->end());
     scanned = *last;
     for (auto& c : consumers_) {
       bool wanted = std::any_of(types->begin(), types->end(),
@@ -266,6 +270,8 @@ void Bus::before_commit(db::Connection& tx) {
   }
   if (last.ok() && *last == scanned) {
     for (auto& c : consumers_) c->batch_settled(*last);
+    // Every event of the batch has been looked at: after the commit the bus need not ask again.
+    batch_types_ = BatchTypes{from, *last, std::move(seen)};
   }
 }
 
@@ -303,7 +309,10 @@ void Bus::publish_and_wake(db::Connection& conn,
   bool filtered = std::any_of(consumers_.begin(), consumers_.end(),
                               [](const auto& c) { return !c->types().empty(); });
   std::vector<std::string> committed_types;
-  if (filtered) {
+  if (filtered && batch_types_ && batch_types_->from == published_before &&
+      batch_types_->upto == *last) {
+    committed_types = std::move(batch_types_->types);  // gathered before the commit
+  } else if (filtered) {
     auto types = distinct_types(conn, published_before, *last);
     if (types.ok()) {
       committed_types = std::move(*types);
@@ -311,6 +320,7 @@ void Bus::publish_and_wake(db::Connection& conn,
       filtered = false;  // cannot tell: wake everyone
     }
   }
+  batch_types_.reset();
   for (size_t i = 0; i < consumers_.size(); ++i) {
     auto& c = consumers_[i];
     // Caught up in the batch itself: nothing of these commits is left for it. Failed in it:

@@ -4,6 +4,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -152,6 +153,13 @@ class Bus {
   std::mutex mu_;
   std::vector<Subscriber> subscribers_;
   std::atomic<int64_t> published_{0};
+  // The event types before_commit found in the batch's events (from, upto]: writer thread.
+  struct BatchTypes {
+    int64_t from = 0;
+    int64_t upto = 0;
+    std::vector<std::string> types;
+  };
+  std::optional<BatchTypes> batch_types_;
 };
 
 }  // namespace smartdairy::events
