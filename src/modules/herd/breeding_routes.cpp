@@ -32,7 +32,6 @@ struct Deps {
 };
 
 constexpr size_t kMaxText = 2000;
-constexpr size_t kMaxDate = 10;
 constexpr size_t kMaxWord = 32;
 constexpr size_t kMaxId = 64;
 constexpr int64_t kDefaultCalendarDays = 30;
@@ -80,8 +79,7 @@ Result<NewService> decode_service(std::string_view text) {
   FieldReader r(body);
   NewService in;
   SD_ASSIGN_OR_RETURN(in.animal_id, r.required_string("animal_id", kMaxId));
-  SD_ASSIGN_OR_RETURN(auto day, r.required_string("day", kMaxDate + 16));
-  SD_ASSIGN_OR_RETURN(in.day, fields::parse_day("day", day));
+  SD_ASSIGN_OR_RETURN(in.day, fields::required_day(r, "day"));
   SD_ASSIGN_OR_RETURN(in.method, r.required_string("method", kMaxWord));
   SD_ASSIGN_OR_RETURN(in.sire_id, r.optional_string("sire_id", kMaxId));
   SD_ASSIGN_OR_RETURN(in.semen_batch, r.optional_string("semen_batch", kMaxText));
@@ -96,8 +94,7 @@ Result<NewCheck> decode_check(std::string_view text) {
   SD_ASSIGN_OR_RETURN(auto body, parse_json(text));
   FieldReader r(body);
   NewCheck in;
-  SD_ASSIGN_OR_RETURN(auto day, r.required_string("day", kMaxDate + 16));
-  SD_ASSIGN_OR_RETURN(in.day, fields::parse_day("day", day));
+  SD_ASSIGN_OR_RETURN(in.day, fields::required_day(r, "day"));
   SD_ASSIGN_OR_RETURN(in.result, r.required_string("result", kMaxWord));
   SD_ASSIGN_OR_RETURN(in.method, r.optional_string("method", kMaxWord));
   SD_RETURN_IF_ERROR(r.finish());

@@ -1,13 +1,14 @@
 #pragma once
 
-// Small helpers shared by the health and breeding routes and services: field errors and the checks
-// every free-text field goes through.
+// Small helpers shared by the health and breeding routes and services: field errors, the checks
+// every free-text field goes through, and date fields.
 
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "core/dates.h"
+#include "core/json.h"
 #include "core/result.h"
 
 namespace smartdairy::modules::herd::fields {
@@ -43,6 +44,10 @@ inline Result<std::optional<std::string>> clean_text(std::string_view field,
   return std::optional<std::string>{std::string(s)};
 }
 
+// Longest date text read from a body: YYYY-MM-DD plus slack, so a padded date gets the
+// date error rather than a length error.
+inline constexpr size_t kMaxDateText = 26;
+
 // A day sent as text: YYYY-MM-DD, or a field error.
 inline Result<Day> parse_day(std::string_view field, const std::string& text) {
   auto day = parse_date(text);
@@ -51,6 +56,21 @@ inline Result<Day> parse_day(std::string_view field, const std::string& text) {
                             "' must be a date written YYYY-MM-DD, e.g. 2026-03-01.");
   }
   return *day;
+}
+
+// A date field of a request body, read and parsed: `path` prefixes the field's name in a date
+// error (e.g. "treatment."); the reader names the field alone for a missing or non-text one.
+inline Result<Day> required_day(FieldReader& r, std::string_view field,
+                                std::string_view path = "") {
+  SD_ASSIGN_OR_RETURN(auto text, r.required_string(field, kMaxDateText));
+  return parse_day(std::string(path) + std::string(field), text);
+}
+inline Result<std::optional<Day>> optional_day(FieldReader& r, std::string_view field,
+                                               std::string_view path = "") {
+  SD_ASSIGN_OR_RETURN(auto text, r.optional_string(field, kMaxDateText));
+  if (!text) return std::optional<Day>{};
+  SD_ASSIGN_OR_RETURN(Day d, parse_day(std::string(path) + std::string(field), *text));
+  return std::optional<Day>{d};
 }
 
 // A day of an event on the farm: not after today, not before the animal's birth.

@@ -35,7 +35,6 @@ struct Deps {
 
 // Byte limits of the body's strings (the service applies the field rules after trimming).
 constexpr size_t kMaxText = 2000;
-constexpr size_t kMaxDate = 10;
 constexpr size_t kMaxWord = 32;
 constexpr size_t kMaxId = 64;
 
@@ -75,14 +74,6 @@ json::object record_json(const HealthRecord& r) {
   o["created_at"] = format_rfc3339(r.created_at);
   o["updated_at"] = format_rfc3339(r.updated_at);
   return o;
-}
-
-Result<std::optional<Day>> optional_date(FieldReader& r, std::string_view field,
-                                         std::string_view path = "") {
-  SD_ASSIGN_OR_RETURN(auto text, r.optional_string(field, kMaxDate + 16));
-  if (!text) return std::optional<Day>{};
-  SD_ASSIGN_OR_RETURN(Day d, fields::parse_day(std::string(path) + std::string(field), *text));
-  return std::optional<Day>{d};
 }
 
 // Splits a nested object out of `body`: `rest` is the body without `key` (for the outer
@@ -129,8 +120,7 @@ Result<TreatmentInput> decode_treatment(const json::value& v) {
   SD_ASSIGN_OR_RETURN(const json::value* off, split_nested(v, "off_label", "treatment.", rest));
   FieldReader r(rest, "treatment.");
   TreatmentInput t;
-  SD_ASSIGN_OR_RETURN(auto last, r.required_string("last_dose_date", kMaxDate + 16));
-  SD_ASSIGN_OR_RETURN(t.last_dose_date, fields::parse_day("treatment.last_dose_date", last));
+  SD_ASSIGN_OR_RETURN(t.last_dose_date, fields::required_day(r, "last_dose_date", "treatment."));
   SD_ASSIGN_OR_RETURN(t.milk_withdrawal_days,
                       r.optional_int64("milk_withdrawal_days", 0, kMaxLabelWithdrawalDays));
   SD_ASSIGN_OR_RETURN(t.meat_withdrawal_days,
@@ -150,8 +140,7 @@ Result<NewHealthRecord> decode_create(std::string_view text, Currency currency) 
   FieldReader r(rest);
   NewHealthRecord in;
   SD_ASSIGN_OR_RETURN(in.animal_id, r.required_string("animal_id", kMaxId));
-  SD_ASSIGN_OR_RETURN(auto day, r.required_string("day", kMaxDate + 16));
-  SD_ASSIGN_OR_RETURN(in.day, fields::parse_day("day", day));
+  SD_ASSIGN_OR_RETURN(in.day, fields::required_day(r, "day"));
   SD_ASSIGN_OR_RETURN(in.kind, r.required_string("kind", kMaxWord));
   SD_ASSIGN_OR_RETURN(in.description, r.optional_string("description", kMaxText));
   SD_ASSIGN_OR_RETURN(in.diagnosis, r.optional_string("diagnosis", kMaxText));
@@ -160,7 +149,7 @@ Result<NewHealthRecord> decode_create(std::string_view text, Currency currency) 
   SD_ASSIGN_OR_RETURN(in.route, r.optional_string("route", kMaxText));
   SD_ASSIGN_OR_RETURN(in.cost, r.optional_money("cost", currency));
   SD_ASSIGN_OR_RETURN(in.veterinarian, r.optional_string("veterinarian", kMaxText));
-  SD_ASSIGN_OR_RETURN(in.follow_up_date, optional_date(r, "follow_up_date"));
+  SD_ASSIGN_OR_RETURN(in.follow_up_date, fields::optional_day(r, "follow_up_date"));
   SD_ASSIGN_OR_RETURN(in.status, r.optional_string("status", kMaxWord));
   SD_RETURN_IF_ERROR(r.finish());
   if (treatment != nullptr) {
@@ -198,7 +187,7 @@ Result<HealthChanges> decode_update(std::string_view text) {
   }
   SD_ASSIGN_OR_RETURN(out.status, r.optional_string("status", kMaxWord));
   bool clear_follow_up = r.is_explicit_null("follow_up_date");
-  SD_ASSIGN_OR_RETURN(auto follow_up, optional_date(r, "follow_up_date"));
+  SD_ASSIGN_OR_RETURN(auto follow_up, fields::optional_day(r, "follow_up_date"));
   if (follow_up || clear_follow_up) out.follow_up_date.emplace(follow_up);
   bool clear_description = r.is_explicit_null("description");
   SD_ASSIGN_OR_RETURN(auto description, r.optional_string("description", kMaxText));
