@@ -4,7 +4,7 @@ salary visibility, role checks and Idempotency-Key."""
 import unittest
 import uuid
 
-from harness import ServerTestCase, add_user, create_token, login
+from harness import ServerTestCase, role_tokens
 
 PASSWORDS = {
     "manager": "it-Hm3-Secret-0101-qa",
@@ -24,14 +24,7 @@ class EmployeesTest(ServerTestCase):
     @classmethod
     def setUpClass(cls):
         cls.server = cls.class_server()
-        cls.tokens = {}
-        with cls.server.client() as c:
-            admin = login(c, "admin", cls.server.admin_password)
-            cls.tokens["admin"] = create_token(c, admin, "hr-admin")["token"]
-            for role, password in PASSWORDS.items():
-                add_user(cls.server, f"hr-{role}", role, password)
-                s = login(c, f"hr-{role}", password)
-                cls.tokens[role] = create_token(c, s, f"hr-{role}")["token"]
+        cls.tokens = role_tokens(cls.server, "hr", PASSWORDS)
 
     def setUp(self):
         self.c = self.server.client()

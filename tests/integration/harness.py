@@ -463,6 +463,20 @@ def admin_token(server: Server, name: str = "it-admin") -> str:
         return create_token(c, s, name)["token"]
 
 
+def role_tokens(server: Server, prefix: str, passwords: dict) -> dict:
+    """Bearer tokens by role: the admin's, and one for a new user `{prefix}-{role}` of each
+    role in `passwords` ({role: password})."""
+    tokens = {}
+    with server.client() as c:
+        admin = login(c, "admin", server.admin_password)
+        tokens["admin"] = create_token(c, admin, f"{prefix}-admin")["token"]
+        for role, password in passwords.items():
+            add_user(server, f"{prefix}-{role}", role, password)
+            s = login(c, f"{prefix}-{role}", password)
+            tokens[role] = create_token(c, s, f"{prefix}-{role}")["token"]
+    return tokens
+
+
 def add_user(server: Server, username: str, role: str, password: str) -> subprocess.CompletedProcess:
     """`smartdairy user add` against the server's data directory (works while it runs)."""
     cp = run_cli(["user", "--data-dir", server.data_dir, "add", username, "--role", role],

@@ -5,7 +5,7 @@ what."""
 import unittest
 import uuid
 
-from harness import ServerTestCase, add_user, create_token, login
+from harness import ServerTestCase, role_tokens
 
 PASSWORDS = {
     "farm": "it-Af3-Secret-0201-qa",
@@ -24,14 +24,7 @@ class HerdAnimalsTest(ServerTestCase):
     @classmethod
     def setUpClass(cls):
         cls.server = cls.class_server()
-        cls.tokens = {}
-        with cls.server.client() as c:
-            admin = login(c, "admin", cls.server.admin_password)
-            cls.tokens["admin"] = create_token(c, admin, "herd-admin")["token"]
-            for role, password in PASSWORDS.items():
-                add_user(cls.server, f"herd-{role}", role, password)
-                s = login(c, f"herd-{role}", password)
-                cls.tokens[role] = create_token(c, s, f"herd-{role}")["token"]
+        cls.tokens = role_tokens(cls.server, "herd", PASSWORDS)
 
     def setUp(self):
         self.c = self.server.client()

@@ -10,7 +10,7 @@ import datetime
 import unittest
 import uuid
 
-from harness import ServerTestCase, add_user, create_token, login
+from harness import ServerTestCase, role_tokens
 
 PASSWORDS = {
     "vet": "it-Vt3-Secret-0501-hh",
@@ -33,15 +33,7 @@ def day(offset: int = 0) -> str:
 
 
 def tokens_for(server) -> dict:
-    tokens = {}
-    with server.client() as c:
-        admin = login(c, "admin", server.admin_password)
-        tokens["admin"] = create_token(c, admin, "hh-admin")["token"]
-        for role, password in PASSWORDS.items():
-            add_user(server, f"hh-{role}", role, password)
-            s = login(c, f"hh-{role}", password)
-            tokens[role] = create_token(c, s, f"hh-{role}")["token"]
-    return tokens
+    return role_tokens(server, "hh", PASSWORDS)
 
 
 class HerdHealthAccessTest(ServerTestCase):
