@@ -1,11 +1,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
-#include <exception>
 #include <memory>
 #include <string>
 
@@ -14,6 +11,7 @@
 #include "http/router.h"
 #include "modules/herd/herd_module.h"
 #include "modules/herd/tests/herd_fixture.h"
+#include "tests/testing/route_call.h"
 
 namespace smartdairy::modules::herd {
 namespace {
@@ -36,30 +34,7 @@ class HealthRoutesTest : public HerdTest {
 
   http::Response call(http::Method method, const std::string& target, const std::string& body = "",
                       const std::string& role = "vet") {
-    http::Request req;
-    req.method = method;
-    req.target = target;
-    req.path = target.substr(0, target.find('?'));
-    req.query = target.find('?') == std::string::npos ? "" : target.substr(target.find('?') + 1);
-    req.body = body;
-    http::Principal p;
-    p.user_id = "user-" + role;
-    p.username = role;
-    p.role = role;
-    req.principal = p;
-    http::RouteMatch match = router_.match(method, req.path);
-    EXPECT_EQ(match.kind, http::RouteMatch::kFound) << target;
-    if (match.route == nullptr) return {};
-    req.params = match.params;
-    boost::asio::io_context io;
-    http::Response out;
-    out.status = -1;
-    boost::asio::co_spawn(io, match.route->handler(req),
-                          [&out](const std::exception_ptr& e, http::Response r) {
-                            if (!e) out = std::move(r);
-                          });
-    io.run();
-    return out;
+    return testing::call_route(router_, method, target, body, role);
   }
 
   std::string permission_of(http::Method method, const std::string& path) {
